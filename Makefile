@@ -1,0 +1,68 @@
+# asyncinfer: every workflow is a target here; `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+# Optional extra index for CPU-only torch on Linux laptops, e.g.
+#   make venv TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+TORCH_INDEX_URL ?=
+MODEL := worker/model/artifacts/sentiment.pt
+ENV ?= dev
+PYTEST_ARGS ?=
+PYTEST := $(PY) -m pytest -c tests/pytest.ini --rootdir=.
+
+.PHONY: help venv model up test lint unit integration bench package plan apply clean
+
+help: ## List every target with one line each
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+venv: $(VENV_STAMP) ## Create .venv with the pinned dev, worker and tool dependencies
+
+$(VENV_STAMP): worker/requirements.txt tests/requirements.txt local/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first and pinned, so nothing later can pull a CUDA build
+	$(PY) -m pip install --quiet $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL)) -r worker/requirements.txt
+	$(PY) -m pip install --quiet -r tests/requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e local
+	$(PY) .ci/link_sources.py
+	touch $@
+
+model: $(MODEL) ## Train the demo TorchScript sentiment model (about a minute on 2 cores)
+
+$(MODEL): worker/model/train.py | $(VENV_STAMP)
+	$(PY) worker/model/train.py --out $(MODEL)
+
+up: $(MODEL) ## Run the whole stack locally: API on 127.0.0.1:8080, AWS endpoint on 127.0.0.1:4566
+	$(VENV)/bin/asyncinfer up
+
+test: $(MODEL) ## Lint, then unit, Terraform, packaging, integration tests and the bench smoke run
+	$(PYTEST) tests $(PYTEST_ARGS)
+
+lint: $(VENV_STAMP) ## Lint only: ruff, terraform fmt, hadolint, actionlint, checkov
+	$(PYTEST) tests/lint $(PYTEST_ARGS)
+
+unit: $(MODEL) ## Unit tests only (moto in-process, no network)
+	$(PYTEST) tests/unit $(PYTEST_ARGS)
+
+integration: $(MODEL) ## HTTP integration tests against a local stack they start on free ports
+	$(PYTEST) tests/integration $(PYTEST_ARGS)
+
+bench: $(MODEL) ## Run the benchmarks; writes bench/results/ (JSON, markdown, PNG)
+	$(PY) -m bench
+
+package: $(VENV_STAMP) ## Build the enqueue zip (reproducible) into build/
+	$(PY) .ci/build_enqueue_zip.py --out build/enqueue.zip
+
+plan: package ## terraform plan for ENV=dev|staging|prod (needs provider downloads and AWS credentials)
+	$(PY) .ci/terraform.py plan $(ENV)
+
+apply: package ## terraform apply of the saved plan for ENV=dev|staging|prod
+	$(PY) .ci/terraform.py apply $(ENV)
+
+clean: ## Remove build outputs, the trained model and caches (keeps .venv)
+	rm -rf build worker/model/artifacts .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
