@@ -11,9 +11,9 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from enum import Enum
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
 
 # ---------------------------------------------------------------------------
 # Prediction input
@@ -32,7 +32,7 @@ REQUEST_ID_PATTERN = re.compile(
 class ContractError(Exception):
     """A value breaks the contract. `code` is one of ErrorCode; `details` lists what is wrong."""
 
-    def __init__(self, code: "ErrorCode", message: str, details: list[dict] | None = None):
+    def __init__(self, code: ErrorCode, message: str, details: list[dict] | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
@@ -46,7 +46,10 @@ class PredictionInput:
 
 
 def parse_prediction_input(value: Any) -> PredictionInput:
-    """Validate a decoded JSON value as a prediction input; raise ContractError listing every problem."""
+    """Validate a decoded JSON value as a prediction input.
+
+    Raises ContractError listing every problem at once, so a client can fix them in one go.
+    """
     if not isinstance(value, dict):
         raise ContractError(
             ErrorCode.INVALID_BODY,
@@ -66,7 +69,8 @@ def parse_prediction_input(value: Any) -> PredictionInput:
         details.append(
             {
                 "field": "text",
-                "issue": f"must be {TEXT_MIN_CHARS} to {TEXT_MAX_CHARS} characters, got {len(text)}",
+                "issue": f"must be {TEXT_MIN_CHARS} to {TEXT_MAX_CHARS} characters, "
+                f"got {len(text)}",
             }
         )
 
@@ -107,7 +111,7 @@ def _json_type(value: Any) -> str:
 # ---------------------------------------------------------------------------
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PENDING = "pending"
     PROCESSING = "processing"
     SUCCEEDED = "succeeded"
@@ -117,7 +121,7 @@ class Status(str, Enum):
 TERMINAL_STATUSES = frozenset({Status.SUCCEEDED, Status.FAILED})
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     # HTTP API errors (the status each maps to lives in the enqueue function's error mapping)
     INVALID_JSON = "invalid_json"
     INVALID_BODY = "invalid_body"
@@ -174,7 +178,9 @@ def parse_message(body: str) -> InferenceMessage:
     try:
         value = json.loads(body, parse_constant=_reject_constant)
     except (TypeError, ValueError) as error:
-        raise ContractError(ErrorCode.MALFORMED_MESSAGE, f"Message body is not JSON: {error}")
+        raise ContractError(
+            ErrorCode.MALFORMED_MESSAGE, f"Message body is not JSON: {error}"
+        ) from error
     if not isinstance(value, dict):
         raise ContractError(ErrorCode.MALFORMED_MESSAGE, "Message body is not a JSON object.")
     version = value.get("schema_version")
@@ -197,7 +203,7 @@ def parse_message(body: str) -> InferenceMessage:
             {key: value[key] for key in PREDICT_FIELDS if key in value}
         )
     except ContractError as error:
-        raise ContractError(ErrorCode.INVALID_INPUT, error.message, error.details)
+        raise ContractError(ErrorCode.INVALID_INPUT, error.message, error.details) from error
     return InferenceMessage(
         request_id=request_id,
         text=prediction_input.text,
@@ -208,7 +214,7 @@ def parse_message(body: str) -> InferenceMessage:
 
 
 def request_id_of(body: str) -> str | None:
-    """Best-effort request id of a message that failed to parse, so its request can still be failed."""
+    """Best-effort request id of a message that failed to parse, so its request can be failed."""
     try:
         value = json.loads(body)
     except (TypeError, ValueError):
@@ -246,8 +252,8 @@ DEFAULT_RESULT_TTL_SECONDS = 86400
 
 
 def utc_now_iso(now: datetime | None = None) -> str:
-    moment = now or datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    moment = now or datetime.now(UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_iso(value: str) -> datetime:
@@ -261,7 +267,9 @@ def parse_iso(value: str) -> datetime:
 LABELS = ("negative", "positive")
 
 
-def prediction_result(p_negative: float, p_positive: float, threshold: float, model_version: str) -> dict:
+def prediction_result(
+    p_negative: float, p_positive: float, threshold: float, model_version: str
+) -> dict:
     """The `result` of a succeeded request: positive when p(positive) > threshold, with the
     confidence being the probability of the predicted label."""
     prediction = "positive" if p_positive > threshold else "negative"
