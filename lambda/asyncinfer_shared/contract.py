@@ -132,6 +132,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     SERVICE_UNAVAILABLE = "service_unavailable"
+    INTERNAL_ERROR = "internal_error"  # a bug on our side: answered 500, never for bad input
     # Terminal failure reasons stored on a failed request
     ENQUEUE_FAILED = "enqueue_failed"
     MALFORMED_MESSAGE = "malformed_message"
