@@ -1,0 +1,252 @@
+"""`asyncinfer`: run the local stack (`up`) and talk to any asyncinfer API (`predict`,
+`status`, `burst`). Exit codes: 0 done, 1 the request failed, 2 usage or HTTP error, 3 timeout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from asyncinfer_shared.contract import Status
+
+from . import defaults
+from .client import DEFAULT_API_URL, ApiClient, ApiError, WaitTimeout
+from .settings import SettingsError, parse_assignment
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_TIMEOUT = 0, 1, 2, 3
+SPINNER = "|/-\\"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ApiError as error:
+        print(json.dumps({"status_code": error.status, "body": error.body}), file=sys.stderr)
+        return EXIT_ERROR
+    except (OSError, SettingsError) as error:
+        print(f"asyncinfer: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="asyncinfer", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    env = os.environ
+
+    up = commands.add_parser("up", help="run the whole stack locally until Ctrl-C or SIGTERM")
+    up.add_argument("--api-host", default=env.get("ASYNCINFER_API_HOST", defaults.API_HOST))
+    up.add_argument(
+        "--api-port", type=int, default=int(env.get("ASYNCINFER_API_PORT", defaults.API_PORT))
+    )
+    up.add_argument(
+        "--aws-port", type=int, default=int(env.get("ASYNCINFER_AWS_PORT", defaults.AWS_PORT))
+    )
+    up.add_argument(
+        "--endpoint-url",
+        default=env.get("AWS_ENDPOINT_URL"),
+        help="an AWS endpoint already running (LocalStack...); default: start moto here",
+    )
+    up.add_argument("--region", default=env.get("AWS_REGION", defaults.REGION))
+    up.add_argument(
+        "--name-prefix", default=env.get("ASYNCINFER_NAME_PREFIX", defaults.NAME_PREFIX)
+    )
+    up.add_argument("--model-path", default=env.get("MODEL_PATH"))
+    up.add_argument("--model-file", default=env.get("ASYNCINFER_MODEL_FILE"))
+    up.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override one value of infra/settings.json (repeatable)",
+    )
+    up.add_argument(
+        "--poll-wait-seconds",
+        type=int,
+        default=int(env.get("ASYNCINFER_POLL_WAIT_SECONDS", defaults.POLL_WAIT_SECONDS)),
+        help="long-poll wait of each ReceiveMessage (Ctrl-C returns within about this)",
+    )
+    up.add_argument(
+        "--enqueue-handler", default=env.get("ASYNCINFER_ENQUEUE_HANDLER", defaults.ENQUEUE_HANDLER)
+    )
+    up.add_argument(
+        "--worker-handler", default=env.get("ASYNCINFER_WORKER_HANDLER", defaults.WORKER_HANDLER)
+    )
+    up.add_argument("--no-warm", action="store_true", help="skip the worker warm-up at start")
+    up.add_argument("--ready-file", help="write the stack's URLs and names here as JSON once up")
+    up.set_defaults(run=_up)
+
+    predict = commands.add_parser("predict", help="submit a text; --wait polls for the result")
+    predict.add_argument("text")
+    predict.add_argument("--threshold", type=float)
+    _add_client_options(predict)
+    predict.set_defaults(run=_predict)
+
+    status = commands.add_parser("status", help="show (or --wait for) a request's status")
+    status.add_argument("request_id")
+    _add_client_options(status)
+    status.set_defaults(run=_status)
+
+    burst = commands.add_parser("burst", help="submit N requests at once, report throughput")
+    burst.add_argument("-n", "--requests", type=int, default=200)
+    burst.add_argument("--concurrency", type=int, default=50)
+    burst.add_argument("--timeout", type=float, default=300.0)
+    burst.add_argument("--url", default=env.get("ASYNCINFER_API_URL", DEFAULT_API_URL))
+    burst.set_defaults(run=_burst)
+    return parser
+
+
+def _add_client_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", action="store_true", help="poll until succeeded or failed")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds --wait may take")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("ASYNCINFER_API_URL", DEFAULT_API_URL),
+        help="API base URL (default $ASYNCINFER_API_URL or %(default)s)",
+    )
+
+
+# -- up ----------------------------------------------------------------------------------------
+
+
+def _up(args: argparse.Namespace) -> int:
+    from .stack import LocalStack  # boto3 and moto only for this command
+
+    overrides = dict(parse_assignment(item) for item in args.set)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    stack = LocalStack(
+        api_host=args.api_host,
+        api_port=args.api_port,
+        aws_port=args.aws_port,
+        endpoint_url=args.endpoint_url,
+        region=args.region,
+        name_prefix=args.name_prefix,
+        setting_overrides=overrides,
+        model_path=args.model_path,
+        model_file=pathlib.Path(args.model_file or defaults.MODEL_FILE),
+        enqueue_handler=args.enqueue_handler,
+        worker_handler=args.worker_handler,
+        poll_wait_seconds=args.poll_wait_seconds,
+        warm_worker=not args.no_warm,
+    )
+    with stack:
+        info = stack.info()
+        _print_banner(info, embedded=args.endpoint_url is None)
+        if args.ready_file:
+            _write_atomically(pathlib.Path(args.ready_file), json.dumps(info))
+        while not stop.wait(0.5):
+            pass
+        print("stopping...", file=sys.stderr, flush=True)
+    print("stopped", file=sys.stderr, flush=True)
+    return EXIT_OK
+
+
+def _print_banner(info: dict, embedded: bool) -> None:
+    where = "moto, in this process" if embedded else "already running"
+    api = info["api_url"]
+    print(
+        f"asyncinfer local stack is up\n"
+        f"  API            {api}\n"
+        f"  AWS endpoint   {info['endpoint_url']} ({where})\n"
+        f"  queue          {info['queue_url']}\n"
+        f"  dead letters   {info['dlq_url']}\n"
+        f"  results table  {info['results_table']}\n"
+        f"  model          {info['model_path']}\n"
+        f"try:\n"
+        f"  curl -s -X POST {api}/predict -H 'content-type: application/json' "
+        f'-d \'{{"text": "a gripping, beautiful film"}}\'\n'
+        f"  curl -s {api}/status/<request_id>\n"
+        f"Ctrl-C to stop.",
+        flush=True,
+    )
+
+
+def _write_atomically(path: pathlib.Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
+# -- client commands ---------------------------------------------------------------------------
+
+
+def _predict(args: argparse.Namespace) -> int:
+    client = ApiClient(args.url)
+    accepted = client.submit(args.text, args.threshold)
+    if not args.wait:
+        print(json.dumps(accepted, indent=2))
+        return EXIT_OK
+    print(f"submitted {accepted['request_id']}", file=sys.stderr)
+    return _wait_and_print(client, accepted["request_id"], args.timeout)
+
+
+def _status(args: argparse.Namespace) -> int:
+    client = ApiClient(args.url)
+    if args.wait:
+        return _wait_and_print(client, args.request_id, args.timeout)
+    status = client.status(args.request_id)
+    print(json.dumps(status, indent=2))
+    return EXIT_FAILED if status.get("status") == Status.FAILED else EXIT_OK
+
+
+def _wait_and_print(client: ApiClient, request_id: str, timeout: float) -> int:
+    progress = _Progress(sys.stderr)
+    try:
+        final = client.wait(request_id, timeout=timeout, on_poll=progress.update)
+    except WaitTimeout as timeout_error:
+        progress.done()
+        print(f"timed out after {timeout:.0f}s: {timeout_error}", file=sys.stderr)
+        if timeout_error.last is not None:
+            print(json.dumps(timeout_error.last, indent=2))
+        return EXIT_TIMEOUT
+    progress.done()
+    print(json.dumps(final, indent=2))
+    return EXIT_OK if final.get("status") == Status.SUCCEEDED else EXIT_FAILED
+
+
+class _Progress:
+    """A spinner on a terminal; one line per status change otherwise (logs, CI)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._polls = 0
+        self._last_status: str | None = None
+
+    def update(self, status: dict | None, elapsed: float) -> None:
+        current = status.get("status") if status else "unreachable"
+        self._polls += 1
+        if self._tty:
+            spin = SPINNER[self._polls % len(SPINNER)]
+            self._stream.write(f"\r{spin} {current:<11} {elapsed:5.1f}s")
+            self._stream.flush()
+        elif current != self._last_status:
+            print(f"{current} after {elapsed:.1f}s", file=self._stream, flush=True)
+        self._last_status = current
+
+    def done(self) -> None:
+        if self._tty and self._polls:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+# -- burst -------------------------------------------------------------------------------------
+
+
+def _burst(args: argparse.Namespace) -> int:
+    from .burst import run_burst
+
+    report = run_burst(ApiClient(args.url), args.requests, args.concurrency, args.timeout)
+    print(json.dumps(report.as_dict(), indent=2))
+    return EXIT_OK if report.succeeded == report.requests else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Defaults of the local stack that are not infra settings: handler names as the Lambda
+functions are configured, ports, and the prefix of the local resource names."""
+
+from .settings import REPO_ROOT
+
+ENQUEUE_HANDLER = "asyncinfer_enqueue.handler.handler"
+WORKER_HANDLER = "asyncinfer_worker.handler.handler"
+NAME_PREFIX = "asyncinfer-local"
+API_HOST = "127.0.0.1"
+API_PORT = 8080
+AWS_PORT = 4566  # LocalStack's edge port, so tools that expect LocalStack find moto there
+POLL_WAIT_SECONDS = 2
+REGION = "us-east-1"
+MODEL_FILE = REPO_ROOT / "worker" / "model" / "artifacts" / "sentiment.pt"  # `make model` output

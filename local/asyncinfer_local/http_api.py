@@ -1,0 +1,172 @@
+"""The HTTP API: a threaded HTTP server that hands every request to the enqueue handler as an
+API Gateway v2 event, the way API Gateway's Lambda proxy integration does."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TextIO
+
+from .apigw_event import (
+    DEFAULT_ROUTE,
+    ROUTE_KEYS,
+    HttpRequest,
+    HttpResponse,
+    internal_error,
+    route_not_found,
+    to_event,
+    to_response,
+)
+from .lambda_runtime import FunctionConfig, Handler, InvocationError, invoke
+
+# API Gateway's own payload limit; the enqueue function enforces its much smaller one.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# With the stdlib default of 5, a burst of connections overflows the accept queue and clients
+# stall for a SYN retransmit (1 s and more).
+ACCEPT_BACKLOG = 512
+
+
+class HttpApi:
+    """Serve `handler` on host:port (0 picks a free port) until stop()."""
+
+    def __init__(
+        self,
+        handler: Handler,
+        function: FunctionConfig,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        access_log: TextIO | None = sys.stderr,
+        routes: tuple[str, ...] = ROUTE_KEYS,  # add "$default" for a catch-all route
+    ):
+        self._handler = handler
+        self._function = function
+        self._access_log = access_log
+        self._routes = routes
+        self._server = _Server((host, port), _request_handler_class(self._serve))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.2},
+            name="http-api",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _serve(self, request: HttpRequest, host_header: str) -> HttpResponse:
+        started = time.monotonic()
+        domain_name = host_header or self.url.split("//", 1)[1]
+        event = to_event(request, domain_name=domain_name, routes=self._routes)
+        if event["routeKey"] == DEFAULT_ROUTE and DEFAULT_ROUTE not in self._routes:
+            response = route_not_found()
+        else:
+            try:
+                response = to_response(invoke(self._handler, event, self._function))
+            except InvocationError:
+                response = internal_error()
+        if self._access_log is not None:
+            elapsed_ms = (time.monotonic() - started) * 1000
+            print(
+                f"{request.source_ip} {request.method} {request.target} "
+                f"{response.status} {len(response.body)}B {elapsed_ms:.0f}ms",
+                file=self._access_log,
+                flush=True,
+            )
+        return response
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = ACCEPT_BACKLOG
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def _request_handler_class(serve: Callable[[HttpRequest, str], HttpResponse]) -> type:
+    class RequestHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        timeout = 60  # seconds a client may stay silent before its connection is dropped
+        server_version = "asyncinfer-local"
+        sys_version = ""
+
+        def handle_one_request(self) -> None:
+            # One method for every verb: API Gateway forwards them all to the function.
+            try:
+                self.raw_requestline = self.rfile.readline(65537)
+                if not self.raw_requestline:
+                    self.close_connection = True
+                    return
+                if len(self.raw_requestline) > 65536:
+                    self._send(HttpResponse(414, [], b""))
+                    self.close_connection = True
+                    return
+                if not self.parse_request():
+                    return
+                self._dispatch()
+                self.wfile.flush()
+            except (ConnectionError, TimeoutError):
+                self.close_connection = True
+
+        def _dispatch(self) -> None:
+            if "chunked" in self.headers.get("transfer-encoding", "").lower():
+                self._reject(411, "Length Required")
+                return
+            try:
+                length = int(self.headers.get("content-length") or 0)
+            except ValueError:
+                self._reject(400, "Bad Request")
+                return
+            if length < 0:
+                self._reject(400, "Bad Request")
+                return
+            if length > MAX_REQUEST_BYTES:
+                self._reject(413, "Request Entity Too Large")
+                return
+            body = self.rfile.read(length) if length else b""
+            request = HttpRequest(
+                method=self.command,
+                target=self.path,
+                headers=list(self.headers.items()),
+                body=body,
+                source_ip=self.client_address[0],
+                protocol=self.request_version,
+            )
+            self._send(serve(request, self.headers.get("host", "")))
+
+        def _reject(self, status: int, message: str) -> None:
+            body = f'{{"message":"{message}"}}'.encode()
+            self._send(HttpResponse(status, [("content-type", "application/json")], body))
+            self.close_connection = True
+
+        def _send(self, response: HttpResponse) -> None:
+            self.send_response_only(response.status)
+            self.send_header("date", self.date_time_string())
+            for name, value in response.headers:
+                if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                    self.send_header(name, value)
+            self.send_header("content-length", str(len(response.body)))
+            if self.close_connection:
+                self.send_header("connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            # HttpApi prints its own one line per request.
+            pass
+
+    return RequestHandler
