@@ -1,0 +1,85 @@
+locals {
+  # Every alarm: one metric, one threshold, one period of one minute unless said otherwise.
+  alarms = {
+    dlq-not-empty = {
+      description = "Messages reached the dead-letter queue: requests failed after every retry."
+      namespace   = "AWS/SQS"
+      metric      = "ApproximateNumberOfMessagesVisible"
+      statistic   = "Maximum"
+      dimensions  = { QueueName = var.dlq_name }
+      threshold   = 0
+      period      = 60
+    }
+    oldest-message-age = {
+      description = "The oldest queued message waits too long: the worker is failing or throttled."
+      namespace   = "AWS/SQS"
+      metric      = "ApproximateAgeOfOldestMessage"
+      statistic   = "Maximum"
+      dimensions  = { QueueName = var.queue_name }
+      threshold   = var.oldest_message_age_seconds
+      period      = 60
+    }
+    worker-errors = {
+      description = "The worker function failed invocations."
+      namespace   = "AWS/Lambda"
+      metric      = "Errors"
+      statistic   = "Sum"
+      dimensions  = { FunctionName = var.worker_function_name }
+      threshold   = 0
+      period      = 60
+    }
+    worker-throttles = {
+      description = "The worker function was throttled: reserved concurrency is too low for the load."
+      namespace   = "AWS/Lambda"
+      metric      = "Throttles"
+      statistic   = "Sum"
+      dimensions  = { FunctionName = var.worker_function_name }
+      threshold   = 0
+      period      = 60
+    }
+    api-5xx = {
+      description = "The API answered with server errors."
+      namespace   = "AWS/ApiGateway"
+      metric      = "5xx"
+      statistic   = "Sum"
+      dimensions  = { ApiId = var.api_id, Stage = var.api_stage_name }
+      threshold   = 0
+      period      = 60
+    }
+  }
+}
+
+resource "aws_sns_topic" "this" {
+  name              = "${var.name_prefix}-alarms"
+  kms_master_key_id = coalesce(var.kms_key_arn, "alias/aws/sns")
+
+  tags = var.tags
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = toset(var.alarm_emails)
+
+  topic_arn = aws_sns_topic.this.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  statistic           = each.value.statistic
+  dimensions          = each.value.dimensions
+  period              = each.value.period
+  evaluation_periods  = 1
+  threshold           = each.value.threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+
+  tags = var.tags
+}
