@@ -1,0 +1,282 @@
+# Created once per AWS account, before any environment:
+#   buckets (Terraform state, model artifacts), the worker image repository,
+#   and GitHub OIDC roles: per environment a read-only plan role and an apply role.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  buckets = {
+    state  = "${var.name_prefix}-tfstate-${local.account_id}"
+    models = "${var.name_prefix}-models-${local.account_id}"
+  }
+}
+
+################################################################################
+# Buckets: versioned, encrypted, private, TLS only
+################################################################################
+
+resource "aws_s3_bucket" "this" {
+  for_each = local.buckets
+
+  #checkov:skip=CKV_AWS_144:Cross-region replication is a per-account choice; versioning already protects against overwrites.
+  #checkov:skip=CKV_AWS_18:Access logging needs a separate log bucket; CloudTrail records the API calls on these two small buckets.
+  #checkov:skip=CKV2_AWS_62:No consumer for event notifications on state or model objects.
+  bucket = each.value
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "aws:kms"
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket                  = each.value.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    id     = "expire-old-versions"
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
+data "aws_iam_policy_document" "tls_only" {
+  for_each = aws_s3_bucket.this
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]
+    resources = [each.value.arn, "${each.value.arn}/*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+  policy = data.aws_iam_policy_document.tls_only[each.key].json
+}
+
+################################################################################
+# Worker image repository (shared by the environments: promote an image by its tag or digest)
+################################################################################
+
+module "worker_images" {
+  source = "../../modules/ecr_repository"
+
+  name                        = "${var.name_prefix}-worker"
+  lambda_function_name_prefix = "${var.name_prefix}-"
+}
+
+################################################################################
+# GitHub OIDC: plan and apply roles per environment
+################################################################################
+
+resource "aws_iam_openid_connect_provider" "github" {
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+
+data "aws_iam_policy_document" "github_trust" {
+  for_each = {
+    for pair in setproduct(["plan", "apply"], var.environments) : "${pair[0]}-${pair[1]}" => {
+      kind = pair[0]
+      env  = pair[1]
+    }
+  }
+
+  statement {
+    sid     = "GitHubActions"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.github.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    # Plans run for pull requests and main; applies only from the matching GitHub environment,
+    # where reviewers and branch rules gate them.
+    condition {
+      test     = "StringLike"
+      variable = "token.actions.githubusercontent.com:sub"
+      values = each.value.kind == "plan" ? [
+        "repo:${var.github_repository}:pull_request",
+        "repo:${var.github_repository}:ref:refs/heads/main",
+        ] : [
+        "repo:${var.github_repository}:environment:${each.value.env}",
+      ]
+    }
+  }
+}
+
+resource "aws_iam_role" "plan" {
+  for_each = var.environments
+
+  name                 = "${var.name_prefix}-${each.key}-plan"
+  description          = "Read-only: terraform plan of ${each.key} from GitHub Actions."
+  assume_role_policy   = data.aws_iam_policy_document.github_trust["plan-${each.key}"].json
+  max_session_duration = 3600
+}
+
+resource "aws_iam_role" "apply" {
+  for_each = var.environments
+
+  name                 = "${var.name_prefix}-${each.key}-apply"
+  description          = "terraform apply of ${each.key} from the GitHub environment ${each.key}."
+  assume_role_policy   = data.aws_iam_policy_document.github_trust["apply-${each.key}"].json
+  max_session_duration = 3600
+}
+
+resource "aws_iam_role_policy_attachment" "plan_read_only" {
+  for_each = aws_iam_role.plan
+
+  role       = each.value.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
+}
+
+# Everything the stack creates except IAM; IAM is granted below, scoped to the environment's roles.
+resource "aws_iam_role_policy_attachment" "apply_power_user" {
+  for_each = aws_iam_role.apply
+
+  role       = each.value.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/PowerUserAccess"
+}
+
+data "aws_iam_policy_document" "state" {
+  for_each = {
+    for pair in setproduct(["plan", "apply"], var.environments) : "${pair[0]}-${pair[1]}" => {
+      kind = pair[0]
+      env  = pair[1]
+    }
+  }
+
+  statement {
+    sid       = "ListState"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.this["state"].arn]
+  }
+
+  statement {
+    sid       = "ReadState"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.this["state"].arn}/${var.name_prefix}/${each.value.env}/*"]
+  }
+
+  # The S3 backend's native lock is an object next to the state; a plan takes it too.
+  statement {
+    sid       = "LockState"
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.this["state"].arn}/${var.name_prefix}/${each.value.env}/terraform.tfstate.tflock"]
+  }
+
+  dynamic "statement" {
+    for_each = each.value.kind == "apply" ? [1] : []
+
+    content {
+      sid       = "WriteState"
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.this["state"].arn}/${var.name_prefix}/${each.value.env}/terraform.tfstate"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.value.kind == "apply" ? [1] : []
+
+    content {
+      sid = "ManageStackRoles"
+      actions = [
+        "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
+        "iam:TagRole", "iam:UntagRole", "iam:PassRole",
+        "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
+        "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+      ]
+      resources = ["arn:${local.partition}:iam::${local.account_id}:role/${var.name_prefix}-${each.value.env}-*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "plan_state" {
+  for_each = aws_iam_role.plan
+
+  name   = "terraform-state"
+  role   = each.value.name
+  policy = data.aws_iam_policy_document.state["plan-${each.key}"].json
+}
+
+resource "aws_iam_role_policy" "apply_state_and_roles" {
+  for_each = aws_iam_role.apply
+
+  name   = "terraform-state-and-stack-roles"
+  role   = each.value.name
+  policy = data.aws_iam_policy_document.state["apply-${each.key}"].json
+}

@@ -1,0 +1,29 @@
+output "backend_config" {
+  description = "Arguments for `terraform init` in environments/<env>: -backend-config=bucket=... -backend-config=region=..."
+  value       = { bucket = aws_s3_bucket.this["state"].id, region = var.aws_region }
+}
+
+output "state_bucket" {
+  description = "Bucket holding every environment's state (key asyncinfer/<env>/terraform.tfstate)."
+  value       = aws_s3_bucket.this["state"].id
+}
+
+output "models_bucket" {
+  description = "Bucket for model artifacts; the worker's model_s3_uri points into it."
+  value       = aws_s3_bucket.this["models"].id
+}
+
+output "worker_repository_url" {
+  description = "ECR repository to push the worker image to; deploy it as <url>:<git sha> or <url>@sha256:<digest>."
+  value       = module.worker_images.repository_url
+}
+
+output "plan_role_arns" {
+  description = "Read-only role per environment for `terraform plan` in GitHub Actions (role name <prefix>-<env>-plan)."
+  value       = { for env, role in aws_iam_role.plan : env => role.arn }
+}
+
+output "apply_role_arns" {
+  description = "Apply role per environment, assumable only from the GitHub environment of that name (role name <prefix>-<env>-apply)."
+  value       = { for env, role in aws_iam_role.apply : env => role.arn }
+}

@@ -1,0 +1,203 @@
+# The stack, in the order a request travels:
+#   HTTP API -> enqueue function -> results table (pending) + queue -> worker function -> results table
+
+data "aws_partition" "current" {}
+
+locals {
+  model = regex("^s3://(?P<bucket>[^/]+)/(?P<key>.+)$", var.model_s3_uri)
+
+  model_object_arn = "arn:${data.aws_partition.current.partition}:s3:::${local.model.bucket}/${local.model.key}"
+}
+
+################################################################################
+# Results table
+################################################################################
+
+module "results" {
+  source = "../modules/results_table"
+
+  name                   = "${var.name}-results"
+  hash_key               = local.results.hash_key
+  ttl_attribute          = local.results.ttl_attribute
+  deletion_protection    = var.deletion_protection
+  point_in_time_recovery = var.point_in_time_recovery
+  kms_key_arn            = var.kms_key_arn
+}
+
+################################################################################
+# Queue and dead-letter queue
+################################################################################
+
+module "queue" {
+  source = "../modules/queue"
+
+  name                          = "${var.name}-work"
+  visibility_timeout_seconds    = local.queue.visibility_timeout_seconds
+  message_retention_seconds     = local.queue.message_retention_seconds
+  receive_wait_time_seconds     = local.queue.receive_wait_time_seconds
+  max_receive_count             = local.queue.max_receive_count
+  dlq_message_retention_seconds = local.queue.dlq_message_retention_seconds
+  kms_key_arn                   = var.kms_key_arn
+}
+
+################################################################################
+# Enqueue function (zip) and HTTP API
+################################################################################
+
+# The whole lambda/ folder is the zip root: asyncinfer_enqueue/ plus asyncinfer_shared/.
+data "archive_file" "enqueue" {
+  type        = "zip"
+  source_dir  = "${path.module}/../lambda"
+  output_path = "${path.root}/.terraform/build/enqueue.zip"
+  excludes    = ["requirements.txt", "**/__pycache__", "**/*.pyc"]
+}
+
+module "enqueue" {
+  source = "../modules/function"
+
+  name        = "${var.name}-enqueue"
+  description = "Validates predictions, records them as pending and queues them; serves status."
+  zip = {
+    path    = data.archive_file.enqueue.output_path
+    sha256  = data.archive_file.enqueue.output_base64sha256
+    handler = "asyncinfer_enqueue.handler.handler"
+    runtime = "python3.11"
+  }
+  timeout_seconds         = local.enqueue.timeout_seconds
+  memory_size_mb          = local.enqueue.memory_size_mb
+  reserved_concurrency    = var.enqueue_reserved_concurrency
+  provisioned_concurrency = var.enqueue_provisioned_concurrency
+  log_retention_days      = var.log_retention_days
+  tracing                 = var.tracing
+  kms_key_arn             = var.kms_key_arn
+  policy_json             = data.aws_iam_policy_document.enqueue.json
+
+  environment_variables = {
+    RESULTS_TABLE      = module.results.table_name
+    QUEUE_URL          = module.queue.queue_url
+    RESULT_TTL_SECONDS = tostring(local.results.result_ttl_seconds)
+    LOG_LEVEL          = var.log_level
+  }
+}
+
+module "api" {
+  source = "../modules/http_api"
+
+  name                      = "${var.name}-api"
+  function_name             = module.enqueue.function_name
+  function_alias_name       = module.enqueue.alias_name
+  function_alias_invoke_arn = module.enqueue.alias_invoke_arn
+  cors                      = var.cors
+  jwt_authorizer            = var.jwt_authorizer
+  throttling_burst_limit    = var.api_throttling.burst_limit
+  throttling_rate_limit     = var.api_throttling.rate_limit
+  log_retention_days        = var.log_retention_days
+  kms_key_arn               = var.kms_key_arn
+}
+
+################################################################################
+# Worker function (container image) and its queue trigger
+################################################################################
+
+module "worker" {
+  source = "../modules/function"
+
+  name        = "${var.name}-worker"
+  description = "Runs batched TorchScript inference for queued predictions."
+  image = {
+    uri     = var.worker_image_uri
+    command = ["asyncinfer_worker.handler.handler"]
+  }
+  timeout_seconds         = local.worker.timeout_seconds
+  memory_size_mb          = local.worker.memory_size_mb
+  reserved_concurrency    = var.worker_reserved_concurrency
+  provisioned_concurrency = var.worker_provisioned_concurrency
+  log_retention_days      = var.log_retention_days
+  tracing                 = var.tracing
+  kms_key_arn             = var.kms_key_arn
+  policy_json             = data.aws_iam_policy_document.worker.json
+
+  environment_variables = {
+    RESULTS_TABLE     = module.results.table_name
+    MODEL_PATH        = var.model_s3_uri
+    MAX_RECEIVE_COUNT = tostring(module.queue.max_receive_count)
+    DLQ_URL           = module.queue.dlq_url
+    LOG_LEVEL         = var.log_level
+  }
+}
+
+resource "aws_lambda_event_source_mapping" "worker" {
+  event_source_arn                   = module.queue.queue_arn
+  function_name                      = module.worker.alias_arn
+  batch_size                         = local.worker.batch_size
+  maximum_batching_window_in_seconds = local.worker.maximum_batching_window_in_seconds
+
+  # Only the failed messages of a batch are retried; the rest are deleted.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = local.worker.maximum_concurrency
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.queue.visibility_timeout_seconds >= 6 * local.worker.timeout_seconds
+      error_message = "queue.visibility_timeout_seconds (${local.queue.visibility_timeout_seconds}) must be at least 6 x worker.timeout_seconds (${6 * local.worker.timeout_seconds}), as AWS asks for SQS-triggered functions: raise the visibility timeout or lower the worker timeout in infra/settings.json."
+    }
+
+    precondition {
+      condition     = local.worker.maximum_concurrency >= 2 && local.worker.maximum_concurrency <= var.worker_reserved_concurrency
+      error_message = "worker.maximum_concurrency (${local.worker.maximum_concurrency}) must be at least 2 (the SQS mapping minimum) and at most worker_reserved_concurrency (${var.worker_reserved_concurrency}), or the mapping gets throttled: raise worker_reserved_concurrency or lower maximum_concurrency."
+    }
+
+    precondition {
+      condition     = length(local.unknown_overrides) == 0
+      error_message = "settings_overrides names settings that infra/settings.json does not have: ${join(", ", local.unknown_overrides)}. Fix the spelling or add the setting to settings.json."
+    }
+  }
+}
+
+# Optional keep-warm ping: an EventBridge rule invokes the worker alias on a schedule.
+resource "aws_cloudwatch_event_rule" "worker_warmup" {
+  count = var.worker_warmup_schedule == null ? 0 : 1
+
+  name                = "${var.name}-worker-warmup"
+  description         = "Keeps one worker environment warm."
+  schedule_expression = var.worker_warmup_schedule
+}
+
+resource "aws_cloudwatch_event_target" "worker_warmup" {
+  count = var.worker_warmup_schedule == null ? 0 : 1
+
+  rule  = aws_cloudwatch_event_rule.worker_warmup[0].name
+  arn   = module.worker.alias_arn
+  input = jsonencode({ warmup = true })
+}
+
+resource "aws_lambda_permission" "worker_warmup" {
+  count = var.worker_warmup_schedule == null ? 0 : 1
+
+  statement_id  = "AllowWarmupSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = module.worker.function_name
+  qualifier     = module.worker.alias_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.worker_warmup[0].arn
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+module "alarms" {
+  source = "../modules/alarms"
+
+  name_prefix          = var.name
+  queue_name           = module.queue.queue_name
+  dlq_name             = module.queue.dlq_name
+  worker_function_name = module.worker.function_name
+  api_id               = module.api.api_id
+  api_stage_name       = module.api.stage_name
+  alarm_emails         = var.alarm_emails
+  kms_key_arn          = var.kms_key_arn
+}
