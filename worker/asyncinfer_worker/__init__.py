@@ -1,0 +1,8 @@
+"""The worker function: SQS batches in, one batched TorchScript forward, results to DynamoDB.
+
+Entry point: `asyncinfer_worker.handler.handler`. Module map (one job each):
+`settings` (env), `aws_clients` (lazy boto3 clients), `records` (SQS records), `model_source`
+(MODEL_PATH to a local file), `model_holder` (lazy TorchScript load + warm-up), `results_store`
+(conditional status transitions), `dead_letters` (poison forwarding), `io_pool` (concurrent
+per-message AWS calls), `batch` (orchestration), `handler` (the Lambda edge).
+"""

@@ -1,0 +1,200 @@
+"""Shared set-up for the worker's unit tests (no tests here; the test_worker_* modules import it).
+
+Everything is real: moto's in-process AWS, a tiny TorchScript model saved to a file and loaded
+by the worker's own loader, and SQS events built from tests/events/sqs_batch.json.
+"""
+
+import copy
+import json
+import pathlib
+import shutil
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import List  # noqa: UP035 - TorchScript needs typing.List in signatures
+
+import boto3
+import pytest
+import torch
+from boto3.dynamodb.types import TypeDeserializer
+from moto import mock_aws
+
+from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
+from asyncinfer_worker import aws_clients
+from asyncinfer_worker.model_holder import holder_for
+
+EVENTS = pathlib.Path(__file__).resolve().parents[1] / "events"
+REPO = pathlib.Path(__file__).resolve().parents[2]
+REAL_MODEL = REPO / "worker" / "model" / "artifacts" / "sentiment.pt"
+TABLE = "asyncinfer-test-results"
+MAX_RECEIVE_COUNT = 5
+EXPLODE = "__explode__"  # the tiny model raises on any text containing this
+
+
+class TinySentiment(torch.nn.Module):
+    """Same signature as the real model. p(positive) = sigmoid(#"good" - #"bad"); raises on
+    EXPLODE. `calls` and `batch_sizes` let tests observe every forward the worker makes."""
+
+    calls: int
+    batch_sizes: List[int]  # noqa: UP006
+    refused_marker: str
+
+    def __init__(self):
+        super().__init__()
+        self.refused_marker = EXPLODE
+        self.calls = 0
+        self.batch_sizes = []
+
+    def forward(self, texts: List[str]) -> torch.Tensor:  # noqa: UP006
+        self.calls += 1
+        self.batch_sizes.append(len(texts))
+        scores: List[float] = []  # noqa: UP006
+        for text in texts:
+            if self.refused_marker in text:
+                raise RuntimeError("tiny model refuses this text")
+            scores.append(float(text.count("good") - text.count("bad")))
+        positive = torch.sigmoid(torch.tensor(scores, dtype=torch.float32))
+        return torch.stack([1.0 - positive, positive], dim=1)
+
+
+def tiny_probabilities(text: str) -> tuple[float, float]:
+    """What TinySentiment must answer for `text`, computed independently of torch."""
+    import math
+
+    positive = 1.0 / (1.0 + math.exp(-(text.count("good") - text.count("bad"))))
+    return 1.0 - positive, positive
+
+
+@pytest.fixture(scope="session")
+def tiny_model_file(tmp_path_factory) -> pathlib.Path:
+    path = tmp_path_factory.mktemp("tiny-model") / "tiny-sentiment.pt"
+    torch.jit.script(TinySentiment()).save(str(path))
+    return path
+
+
+@pytest.fixture
+def tiny_model_path(tiny_model_file, tmp_path) -> pathlib.Path:
+    """A fresh copy per test: a new MODEL_PATH gets its own holder, so counters start at zero."""
+    path = tmp_path / tiny_model_file.name
+    shutil.copyfile(tiny_model_file, path)
+    return path
+
+
+@pytest.fixture
+def real_model_path() -> pathlib.Path:
+    if not REAL_MODEL.is_file():
+        pytest.skip(f"{REAL_MODEL.relative_to(REPO)} is absent: run `make model` (make test does)")
+    return REAL_MODEL
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """moto's in-process AWS with the results table, the queue and its DLQ."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    aws_clients.forget_clients()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        dynamodb.create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": Attr.REQUEST_ID, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": Attr.REQUEST_ID, "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        sqs = boto3.client("sqs")
+        dlq_url = sqs.create_queue(QueueName="asyncinfer-test-dlq")["QueueUrl"]
+        yield SimpleNamespace(dynamodb=dynamodb, sqs=sqs, s3=boto3.client("s3"), dlq_url=dlq_url)
+    aws_clients.forget_clients()
+
+
+@pytest.fixture
+def worker_env(aws, tiny_model_path, monkeypatch):
+    monkeypatch.setenv("RESULTS_TABLE", TABLE)
+    monkeypatch.setenv("MODEL_PATH", str(tiny_model_path))
+    monkeypatch.setenv("MAX_RECEIVE_COUNT", str(MAX_RECEIVE_COUNT))
+    monkeypatch.setenv("DLQ_URL", aws.dlq_url)
+    monkeypatch.delenv("IO_CONCURRENCY", raising=False)
+    return SimpleNamespace(aws=aws, model_path=tiny_model_path)
+
+
+def tiny_module(model_path) -> torch.jit.ScriptModule:
+    """The very module the worker loaded for `model_path` (loads it if needed)."""
+    return holder_for(str(model_path)).get().module
+
+
+# -- requests and events -------------------------------------------------------------------
+
+
+def submitted(
+    dynamodb,
+    text: str,
+    *,
+    threshold: float = 0.5,
+    submitted_ago_s: float = 0.0,
+    expires_in_s: int = 86400,
+) -> InferenceMessage:
+    """A request as the enqueue function leaves it: a pending item and its message."""
+    created = datetime.now(UTC) - timedelta(seconds=submitted_ago_s)
+    message = InferenceMessage(
+        request_id=str(uuid.uuid4()),
+        text=text,
+        threshold=threshold,
+        submitted_at=utc_now_iso(created),
+    )
+    dynamodb.put_item(
+        TableName=TABLE,
+        Item={
+            Attr.REQUEST_ID: {"S": message.request_id},
+            Attr.STATUS: {"S": Status.PENDING.value},
+            Attr.CREATED_AT: {"S": message.submitted_at},
+            Attr.EXPIRES_AT: {"N": str(int(time.time()) + expires_in_s)},
+        },
+    )
+    return message
+
+
+def sqs_event(*bodies: str | InferenceMessage, receive_count: int = 1) -> dict:
+    """An SQS batch event (shape from tests/events/sqs_batch.json) carrying `bodies`."""
+    template = json.loads((EVENTS / "sqs_batch.json").read_text())["Records"][0]
+    records = []
+    for body in bodies:
+        record = copy.deepcopy(template)
+        record["messageId"] = str(uuid.uuid4())
+        record["body"] = body.to_json() if isinstance(body, InferenceMessage) else body
+        record["attributes"]["ApproximateReceiveCount"] = str(receive_count)
+        records.append(record)
+    return {"Records": records}
+
+
+def message_ids(event: dict) -> list[str]:
+    return [record["messageId"] for record in event["Records"]]
+
+
+def failed_ids(response: dict) -> list[str]:
+    return [failure["itemIdentifier"] for failure in response["batchItemFailures"]]
+
+
+def stored(dynamodb, request_id: str) -> dict | None:
+    item = dynamodb.get_item(
+        TableName=TABLE, Key={Attr.REQUEST_ID: {"S": request_id}}, ConsistentRead=True
+    ).get("Item")
+    if item is None:
+        return None
+    deserializer = TypeDeserializer()
+    return {key: deserializer.deserialize(value) for key, value in item.items()}
+
+
+def dead_letters(sqs, dlq_url: str) -> list[dict]:
+    messages = []
+    for _ in range(5):  # bounded: a few receives drain the small test DLQ
+        batch = sqs.receive_message(
+            QueueUrl=dlq_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+        ).get("Messages", [])
+        if not batch:
+            break
+        messages.extend(batch)
+    return messages

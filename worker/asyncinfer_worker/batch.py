@@ -1,0 +1,351 @@
+"""One SQS batch, start to finish: admit each message, one batched forward, store each outcome.
+
+Every message ends in exactly one disposition. Only the ones that should be delivered again are
+reported back to SQS (`retry`); everything else is acknowledged. A message never fails or retries
+because of another message in its batch.
+
+    admit (concurrent)    poison -> failed + DLQ | redelivery -> ack | live -> processing
+    infer (one call)      all admitted texts in one forward; on error, one forward per text
+    finish (concurrent)   succeeded (conditional) | transient -> retry, failed on last receive
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from asyncinfer_shared.contract import (
+    ContractError,
+    ErrorCode,
+    InferenceMessage,
+    parse_iso,
+    parse_message,
+    prediction_result,
+    request_id_of,
+    utc_now_iso,
+)
+from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_worker.dead_letters import DeadLetterForwarder
+from asyncinfer_worker.io_pool import IoPool
+from asyncinfer_worker.model_holder import LoadedModel
+from asyncinfer_worker.records import SqsRecord
+from asyncinfer_worker.results_store import ResultsStore, StartOutcome, StartResult
+
+logger = get_logger("asyncinfer_worker")
+
+# What a DynamoDB or SQS call raises when the service, the network or a throttle says no.
+AWS_ERRORS = (ClientError, BotoCoreError)
+
+
+class Disposition(StrEnum):
+    SUCCEEDED = "succeeded"
+    POISONED = "poisoned"  # failed for good and forwarded to the DLQ
+    ALREADY_DONE = "already_done"  # redelivery of a finished request, or another delivery won
+    GONE = "gone"  # no live item for the request (expired or compensated)
+    RETRY = "retry"  # transient failure, SQS delivers it again
+    EXHAUSTED = "exhausted"  # transient failure on the last receive: failed, SQS moves it to DLQ
+
+    @property
+    def retry(self) -> bool:
+        return self in (Disposition.RETRY, Disposition.EXHAUSTED)
+
+
+@dataclass(frozen=True)
+class BatchDeps:
+    store: ResultsStore
+    dead_letters: DeadLetterForwarder | None
+    model: Callable[[], LoadedModel]  # loads on first call
+    pool: IoPool
+    max_receive_count: int
+
+
+@dataclass(frozen=True)
+class Admitted:
+    record: SqsRecord
+    message: InferenceMessage
+    start: StartResult
+
+
+@dataclass(frozen=True)
+class Prediction:
+    probabilities: tuple[float, float] | None
+    inference_ms: float
+    model_version: str | None = None
+    error: Exception | None = None
+
+
+@dataclass
+class BatchReport:
+    dispositions: dict[str, Disposition] = field(default_factory=dict)  # by message id
+    model_version: str | None = None
+    inference_ms: float | None = None
+
+    @property
+    def retry_message_ids(self) -> list[str]:
+        return [message_id for message_id, d in self.dispositions.items() if d.retry]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(d.value for d in self.dispositions.values()))
+
+
+def process_batch(records: list[SqsRecord], deps: BatchDeps) -> BatchReport:
+    processor = _BatchProcessor(deps)
+    report = BatchReport()
+    admitted: list[Admitted] = []
+    for record, admission in zip(records, deps.pool.map(processor.admit, records), strict=True):
+        if isinstance(admission, Admitted):
+            admitted.append(admission)
+        else:
+            report.dispositions[record.message_id] = admission
+    if admitted:
+        predictions, report.model_version, report.inference_ms = processor.infer(admitted)
+        finished = deps.pool.map(processor.finish, zip(admitted, predictions, strict=True))
+        for item, disposition in zip(admitted, finished, strict=True):
+            report.dispositions[item.record.message_id] = disposition
+    # Report in the batch's order, as SQS sent it.
+    report.dispositions = {r.message_id: report.dispositions[r.message_id] for r in records}
+    return report
+
+
+class _BatchProcessor:
+    def __init__(self, deps: BatchDeps):
+        self.deps = deps
+
+    # -- admit -------------------------------------------------------------------------------
+
+    def admit(self, record: SqsRecord) -> Admitted | Disposition:
+        try:
+            message = parse_message(record.body)
+        except ContractError as error:
+            return self._poison(record, error)
+        request_id = message.request_id
+        try:
+            start = self.deps.store.start_processing(request_id, utc_now_iso())
+        except AWS_ERRORS as error:
+            return self._transient(
+                record, request_id, ErrorCode.RETRIES_EXHAUSTED, f"could not start: {error}"
+            )
+        if start.outcome is StartOutcome.ALREADY_TERMINAL:
+            _log(
+                logging.INFO,
+                "redelivery of a finished request: acknowledged without inference",
+                record,
+                request_id,
+                stored_status=start.status,
+            )
+            return Disposition.ALREADY_DONE
+        if start.outcome is StartOutcome.GONE:
+            _log(
+                logging.WARNING,
+                "no live item for this request (expired or never stored): acknowledged",
+                record,
+                request_id,
+                stored_status=start.status,
+            )
+            return Disposition.GONE
+        return Admitted(record=record, message=message, start=start)
+
+    def _poison(self, record: SqsRecord, error: ContractError) -> Disposition:
+        """A message that can never succeed: fail its request, move it to the DLQ, ack it."""
+        request_id = request_id_of(record.body)
+        if request_id is not None:
+            try:
+                self.deps.store.mark_failed(request_id, error.code, error.message, utc_now_iso())
+            except AWS_ERRORS as store_error:
+                _log(
+                    logging.WARNING,
+                    f"poison message: could not mark the request failed, retrying: {store_error}",
+                    record,
+                    request_id,
+                    error_code=error.code.value,
+                )
+                return Disposition.RETRY
+        if self.deps.dead_letters is None:
+            _log(
+                logging.ERROR,
+                "poison message and no DLQ_URL: left to the queue's redrive policy",
+                record,
+                request_id,
+                error_code=error.code.value,
+            )
+            return Disposition.RETRY
+        try:
+            self.deps.dead_letters.forward(record.body, error.code, record.message_id)
+        except AWS_ERRORS as send_error:
+            _log(
+                logging.WARNING,
+                f"poison message: DLQ forward failed, left to SQS redrive: {send_error}",
+                record,
+                request_id,
+                error_code=error.code.value,
+            )
+            return Disposition.RETRY
+        _log(
+            logging.WARNING,
+            f"poison message failed and forwarded to the DLQ: {error.message}",
+            record,
+            request_id,
+            error_code=error.code.value,
+        )
+        return Disposition.POISONED
+
+    # -- infer -------------------------------------------------------------------------------
+
+    def infer(self, admitted: list[Admitted]) -> tuple[list[Prediction], str | None, float | None]:
+        """One forward pass for every admitted text; per-text passes only if that one fails."""
+        try:
+            model = self.deps.model()
+        # Whatever stops the model from loading is transient for every message in the batch.
+        except Exception as error:  # noqa: BLE001
+            log(logger, logging.ERROR, f"model could not be loaded: {_brief(error)}")
+            failed = Prediction(None, 0.0, error=RuntimeError(f"model not loaded: {_brief(error)}"))
+            return [failed] * len(admitted), None, None
+        texts = [item.message.text for item in admitted]
+        started = time.perf_counter()
+        try:
+            pairs = model.predict(texts)
+        # A model error must not fail the batch: isolate the text that causes it below.
+        except Exception as error:  # noqa: BLE001
+            log(
+                logger,
+                logging.WARNING,
+                f"batched forward failed, retrying text by text to isolate it: {_brief(error)}",
+                batch_size=len(texts),
+            )
+            return [self._predict_one(model, text) for text in texts], model.version, None
+        inference_ms = _elapsed_ms(started)
+        predictions = [Prediction(pair, inference_ms, model.version) for pair in pairs]
+        return predictions, model.version, inference_ms
+
+    @staticmethod
+    def _predict_one(model: LoadedModel, text: str) -> Prediction:
+        started = time.perf_counter()
+        try:
+            (pair,) = model.predict([text])
+        except Exception as error:  # noqa: BLE001 - any model error is this message's failure
+            return Prediction(None, _elapsed_ms(started), error=error)
+        return Prediction(pair, _elapsed_ms(started), model.version)
+
+    # -- finish ------------------------------------------------------------------------------
+
+    def finish(self, pair: tuple[Admitted, Prediction]) -> Disposition:
+        item, prediction = pair
+        record, message = item.record, item.message
+        if prediction.probabilities is None:
+            return self._transient(
+                record,
+                message.request_id,
+                ErrorCode.INFERENCE_FAILED,
+                f"inference failed: {_brief(prediction.error)}",
+            )
+        p_negative, p_positive = prediction.probabilities
+        result = prediction_result(
+            p_negative, p_positive, message.threshold, prediction.model_version
+        )
+        metrics = {
+            "queue_ms": _queue_ms(message.submitted_at, item.start.started_at),
+            "inference_ms": prediction.inference_ms,
+        }
+        try:
+            stored = self.deps.store.mark_succeeded(
+                message.request_id, result, metrics, utc_now_iso()
+            )
+        except AWS_ERRORS as error:
+            return self._transient(
+                record,
+                message.request_id,
+                ErrorCode.RETRIES_EXHAUSTED,
+                f"could not store the result: {error}",
+            )
+        if not stored:
+            _log(
+                logging.INFO,
+                "another delivery finished this request first: its outcome stays",
+                record,
+                message.request_id,
+            )
+            return Disposition.ALREADY_DONE
+        _log(
+            logging.INFO,
+            "request succeeded",
+            record,
+            message.request_id,
+            prediction=result["prediction"],
+            attempts=item.start.attempts,
+            **metrics,
+        )
+        return Disposition.SUCCEEDED
+
+    # -- transient failures ------------------------------------------------------------------
+
+    def _transient(
+        self, record: SqsRecord, request_id: str, code: ErrorCode, cause: str
+    ) -> Disposition:
+        """Retry through SQS; on the last receive, fail the request first so no client polls a
+        request whose message has gone to the DLQ."""
+        if not record.is_last_receive(self.deps.max_receive_count):
+            _log(logging.WARNING, f"transient failure, will retry: {cause}", record, request_id)
+            return Disposition.RETRY
+        message = (
+            f"{cause} (receive {record.receive_count} of {self.deps.max_receive_count}, "
+            "no retries left)"
+        )
+        try:
+            self.deps.store.mark_failed(request_id, code, message, utc_now_iso())
+        except AWS_ERRORS as error:
+            _log(
+                logging.ERROR,
+                f"last receive and the request could not be marked failed: {error}",
+                record,
+                request_id,
+                error_code=code.value,
+            )
+        else:
+            _log(
+                logging.ERROR,
+                f"request failed, message goes to the DLQ: {message}",
+                record,
+                request_id,
+                error_code=code.value,
+            )
+        return Disposition.EXHAUSTED
+
+
+def _queue_ms(submitted_at: str, started_at: str | None) -> float | None:
+    """Milliseconds from submission to the first move to processing (None if unknowable)."""
+    if started_at is None:
+        return None
+    try:
+        delta = parse_iso(started_at) - parse_iso(submitted_at)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, round(delta.total_seconds() * 1000, 1))
+
+
+def _brief(error: BaseException | None, limit: int = 500) -> str:
+    """One line naming an error: TorchScript errors carry a whole traceback in their text."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return f"{type(error).__name__}: {lines[-1] if lines else ''}"[:limit]
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
+
+
+def _log(level: int, message: str, record: SqsRecord, request_id: str | None, **fields) -> None:
+    log(
+        logger,
+        level,
+        message,
+        request_id=request_id,
+        message_id=record.message_id,
+        receive_count=record.receive_count,
+        **fields,
+    )

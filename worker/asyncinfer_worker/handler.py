@@ -1,0 +1,96 @@
+"""The worker's Lambda edge: SQS batch event in, `batchItemFailures` out.
+
+The event source mapping runs with ReportBatchItemFailures, so the response lists only the
+messages SQS should deliver again; every other message of the batch is deleted from the queue.
+A scheduled EventBridge event (`"source": "aws.events"`) only loads and warms the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_worker import aws_clients
+from asyncinfer_worker.batch import BatchDeps, process_batch
+from asyncinfer_worker.dead_letters import DeadLetterForwarder
+from asyncinfer_worker.io_pool import io_pool
+from asyncinfer_worker.model_holder import ModelHolder, holder_for
+from asyncinfer_worker.records import records_of
+from asyncinfer_worker.results_store import ResultsStore
+from asyncinfer_worker.settings import WorkerSettings
+
+WARM_UP_SOURCE = "aws.events"
+
+logger = get_logger("asyncinfer_worker")
+
+_cold_start = True
+
+
+def handler(event: dict, context: object) -> dict:
+    global _cold_start
+    cold_start, _cold_start = _cold_start, False
+    settings = WorkerSettings.from_env()
+    holder = holder_for(settings.model_path)
+    if is_warm_up(event):
+        return warm_up(holder, cold_start)
+    return handle_batch(event, settings, holder, cold_start)
+
+
+def is_warm_up(event: object) -> bool:
+    return isinstance(event, dict) and event.get("source") == WARM_UP_SOURCE
+
+
+def warm_up(holder: ModelHolder, cold_start: bool) -> dict:
+    """Load the model (a no-op once loaded); touches no request and no AWS data."""
+    was_loaded = holder.is_loaded
+    model = holder.get()
+    log(
+        logger,
+        logging.INFO,
+        "warm-up event: model ready",
+        cold_start=cold_start,
+        model_version=model.version,
+        model_load_ms=None if was_loaded else model.load_ms,
+    )
+    return {"warmed": True, "model_version": model.version}
+
+
+def handle_batch(event: dict, settings: WorkerSettings, holder: ModelHolder, cold_start: bool):
+    started = time.perf_counter()
+    records = records_of(event)
+    if not records:
+        log(logger, logging.WARNING, "event has no SQS records", cold_start=cold_start)
+        return {"batchItemFailures": []}
+    was_loaded = holder.is_loaded
+    deps = BatchDeps(
+        store=ResultsStore(settings.results_table, aws_clients.client("dynamodb")),
+        dead_letters=(
+            DeadLetterForwarder(settings.dlq_url, aws_clients.client("sqs"))
+            if settings.dlq_url
+            else None
+        ),
+        model=holder.get,
+        pool=io_pool(settings.io_concurrency),
+        max_receive_count=settings.max_receive_count,
+    )
+    report = process_batch(records, deps)
+    loaded_now = not was_loaded and holder.is_loaded
+    log(
+        logger,
+        logging.INFO,
+        "batch processed",
+        cold_start=cold_start,
+        batch_size=len(records),
+        outcomes=report.counts,
+        retried=len(report.retry_message_ids),
+        model_version=report.model_version,
+        model_load_ms=holder.get().load_ms if loaded_now else None,
+        inference_ms=report.inference_ms,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return {
+        "batchItemFailures": [
+            {"itemIdentifier": message_id} for message_id in report.retry_message_ids
+        ]
+    }

@@ -1,0 +1,34 @@
+"""The SQS records of a batch event, as the worker needs them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SqsRecord:
+    message_id: str
+    body: str
+    receive_count: int
+
+    @classmethod
+    def from_event_record(cls, record: dict) -> SqsRecord:
+        attributes = record.get("attributes") or {}
+        try:
+            receive_count = int(attributes.get("ApproximateReceiveCount", 1))
+        except (TypeError, ValueError):
+            receive_count = 1
+        body = record.get("body")
+        return cls(
+            message_id=record["messageId"],
+            body=body if isinstance(body, str) else "",
+            receive_count=receive_count,
+        )
+
+    def is_last_receive(self, max_receive_count: int) -> bool:
+        """True when SQS will move this message to the DLQ instead of delivering it again."""
+        return self.receive_count >= max_receive_count
+
+
+def records_of(event: dict) -> list[SqsRecord]:
+    return [SqsRecord.from_event_record(record) for record in event.get("Records") or []]
