@@ -1,0 +1,1 @@
+"""The demo sentiment model: corpus, byte tokenizer, network, fitting, measurements and card."""
