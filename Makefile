@@ -33,7 +33,7 @@ $(VENV_STAMP): worker/requirements.txt tests/requirements.txt local/pyproject.to
 
 model: $(MODEL) ## Train the demo TorchScript sentiment model (about a minute on 2 cores)
 
-$(MODEL): worker/model/train.py | $(VENV_STAMP)
+$(MODEL): worker/model/train.py $(wildcard worker/model/sentiment/*.py) | $(VENV_STAMP)
 	$(PY) worker/model/train.py --out $(MODEL)
 
 up: $(MODEL) ## Run the whole stack locally: API on 127.0.0.1:8080, AWS endpoint on 127.0.0.1:4566
