@@ -1,0 +1,62 @@
+"""The worker's logs: one JSON object per line, with request ids, cold start and durations."""
+# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
+
+import io
+import json
+import logging
+
+import pytest
+from test_worker_kit import (  # noqa: F401 - pytest fixtures
+    EXPLODE,
+    aws,
+    sqs_event,
+    submitted,
+    tiny_model_file,
+    tiny_model_path,
+    worker_env,
+)
+
+from asyncinfer_shared.jsonlog import JsonFormatter, get_logger
+from asyncinfer_worker.handler import handler
+
+
+@pytest.fixture
+def log_lines():
+    """Every line the worker logs during the test, as written (JSON text)."""
+    stream = io.StringIO()
+    sink = logging.StreamHandler(stream)
+    sink.setFormatter(JsonFormatter())
+    logger = get_logger("asyncinfer_worker")
+    logger.addHandler(sink)
+    yield lambda: stream.getvalue().splitlines()
+    logger.removeHandler(sink)
+
+
+def test_every_line_is_one_json_object_with_level_and_message(worker_env, log_lines):
+    good = submitted(worker_env.aws.dynamodb, "good")
+    handler(sqs_event(good, "{not json"), None)
+    lines = [json.loads(line) for line in log_lines()]
+    assert lines
+    assert all(isinstance(line, dict) and line["level"] and line["message"] for line in lines)
+
+
+def test_batch_line_reports_cold_start_size_and_durations(worker_env, log_lines):
+    messages = [submitted(worker_env.aws.dynamodb, text) for text in ("good", "bad")]
+    handler(sqs_event(*messages), None)
+    (batch,) = [json.loads(line) for line in log_lines() if '"batch processed"' in line]
+    assert isinstance(batch["cold_start"], bool)
+    assert batch["batch_size"] == 2
+    assert batch["outcomes"] == {"succeeded": 2}
+    assert batch["model_load_ms"] > 0  # this test's model file was loaded by this batch
+    assert batch["inference_ms"] > 0
+
+
+def test_lines_about_a_request_carry_its_request_id(worker_env, log_lines):
+    failing = submitted(worker_env.aws.dynamodb, f"bad {EXPLODE}")
+    succeeding = submitted(worker_env.aws.dynamodb, "good")
+    handler(sqs_event(failing, succeeding), None)
+    lines = [json.loads(line) for line in log_lines()]
+    by_request = {line.get("request_id") for line in lines}
+    assert {failing.request_id, succeeding.request_id} <= by_request
+    retry = next(line for line in lines if line.get("request_id") == failing.request_id)
+    assert retry["level"] == "WARNING" and "will retry" in retry["message"]
