@@ -8,6 +8,7 @@ connect + 2 s read, plus backoff). boto3 honours AWS_ENDPOINT_URL itself (the lo
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
@@ -20,11 +21,16 @@ CLIENT_CONFIG = Config(
 )
 
 _clients: dict[str, Any] = {}
+# Lambda calls one request at a time, but the local stack may serve requests from threads, and
+# creating clients from boto3's default session at the same time is not thread-safe.
+_creating = threading.Lock()
 
 
 def client(service: str) -> Any:
     if service not in _clients:
-        _clients[service] = boto3.client(service, config=CLIENT_CONFIG)
+        with _creating:
+            if service not in _clients:
+                _clients[service] = boto3.client(service, config=CLIENT_CONFIG)
     return _clients[service]
 
 
