@@ -157,7 +157,8 @@ resource "aws_lambda_event_source_mapping" "worker" {
   }
 }
 
-# Optional keep-warm ping: an EventBridge rule invokes the worker alias on a schedule.
+# Optional keep-warm ping: an EventBridge rule invokes the worker alias on a schedule; the worker
+# recognises the scheduled event (source "aws.events") and only loads its model.
 resource "aws_cloudwatch_event_rule" "worker_warmup" {
   count = var.worker_warmup_schedule == null ? 0 : 1
 
@@ -169,9 +170,8 @@ resource "aws_cloudwatch_event_rule" "worker_warmup" {
 resource "aws_cloudwatch_event_target" "worker_warmup" {
   count = var.worker_warmup_schedule == null ? 0 : 1
 
-  rule  = aws_cloudwatch_event_rule.worker_warmup[0].name
-  arn   = module.worker.alias_arn
-  input = jsonencode({ warmup = true })
+  rule = aws_cloudwatch_event_rule.worker_warmup[0].name
+  arn  = module.worker.alias_arn
 }
 
 resource "aws_lambda_permission" "worker_warmup" {

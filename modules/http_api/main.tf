@@ -56,8 +56,9 @@ resource "aws_apigatewayv2_route" "this" {
   route_key = each.value.key
   target    = "integrations/${aws_apigatewayv2_integration.this.id}"
 
+  #checkov:skip=CKV_AWS_309:Auth is an input (jwt_authorizer, on in staging and prod); /health stays open by design for uptime checks.
   # Health stays open for load balancers and uptime checks; the rest use the JWT authorizer when set.
-  authorization_type = each.value.protected && var.jwt_authorizer != null ? "JWT" : "NONE" #checkov:skip=CKV_AWS_309:Auth is an input (jwt_authorizer); prod turns it on, /health stays open by design.
+  authorization_type = each.value.protected && var.jwt_authorizer != null ? "JWT" : "NONE"
   authorizer_id      = each.value.protected && var.jwt_authorizer != null ? aws_apigatewayv2_authorizer.jwt[0].id : null
 }
 

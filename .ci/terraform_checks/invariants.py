@@ -1,0 +1,71 @@
+"""The stack's invariants, checked on the values each environment really deploys.
+
+Terraform enforces the same rules at plan time (preconditions in infra/main.tf, validations in
+modules/); this check sees them offline: infra/settings.json merged with each environment's
+settings_overrides and terraform.tfvars.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import hcl
+import layout
+
+LAMBDA_MAX_TIMEOUT_SECONDS = 900
+MIN_MAX_RECEIVE_COUNT = 5
+VISIBILITY_TO_TIMEOUT_RATIO = 6
+MIN_MAPPING_CONCURRENCY = 2
+
+
+def effective_settings(repo: pathlib.Path, env: pathlib.Path) -> tuple[dict, dict]:
+    """(settings as the environment deploys them, the environment's tfvars)."""
+    settings = json.loads((repo / layout.SETTINGS).read_text(encoding="utf-8"))
+    tfvars = hcl.plain(hcl.load_file(env / layout.TFVARS))
+    for section, values in (tfvars.get("settings_overrides") or {}).items():
+        settings[section] = {**settings[section], **values}
+    return settings, tfvars
+
+
+def problems_of(settings: dict, tfvars: dict) -> list[str]:
+    queue, worker = settings["queue"], settings["worker"]
+    found = []
+    if (
+        queue["visibility_timeout_seconds"]
+        < VISIBILITY_TO_TIMEOUT_RATIO * worker["timeout_seconds"]
+    ):
+        found.append(
+            f"queue.visibility_timeout_seconds {queue['visibility_timeout_seconds']} is below "
+            f"{VISIBILITY_TO_TIMEOUT_RATIO} x worker.timeout_seconds "
+            f"({VISIBILITY_TO_TIMEOUT_RATIO * worker['timeout_seconds']})"
+        )
+    if queue["max_receive_count"] < MIN_MAX_RECEIVE_COUNT:
+        found.append(
+            f"queue.max_receive_count {queue['max_receive_count']} is below {MIN_MAX_RECEIVE_COUNT}"
+        )
+    if worker["timeout_seconds"] > LAMBDA_MAX_TIMEOUT_SECONDS:
+        found.append(
+            f"worker.timeout_seconds {worker['timeout_seconds']} is above "
+            f"{LAMBDA_MAX_TIMEOUT_SECONDS}"
+        )
+    reserved = tfvars.get("worker_reserved_concurrency")
+    if worker["maximum_concurrency"] < MIN_MAPPING_CONCURRENCY:
+        found.append(
+            f"worker.maximum_concurrency {worker['maximum_concurrency']} is below "
+            f"{MIN_MAPPING_CONCURRENCY}"
+        )
+    if reserved is None or worker["maximum_concurrency"] > reserved:
+        found.append(
+            f"worker.maximum_concurrency {worker['maximum_concurrency']} is above "
+            f"worker_reserved_concurrency {reserved}"
+        )
+    return found
+
+
+def run(repo: pathlib.Path) -> list[str]:
+    problems = []
+    for env in layout.environment_roots(repo):
+        settings, tfvars = effective_settings(repo, env)
+        problems += [f"environments/{env.name}: {p}" for p in problems_of(settings, tfvars)]
+    return problems
