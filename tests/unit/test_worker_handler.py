@@ -17,9 +17,12 @@ from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_* are pytest
     aws,
     dead_letters,
     failed_ids,
+    forwards_made,
     message_ids,
     real_model_path,
+    redelivery_probe,
     sqs_event,
+    status_after_last_receive_failure,
     stored,
     submitted,
     tiny_model_file,
@@ -67,13 +70,12 @@ def test_valid_batch_succeeds_with_one_model_call(worker_env, monkeypatch, io_co
     texts = ["good good fun", "bad and bad", "neither", "good", "bad"]
     messages = [submitted(dynamodb, text, threshold=0.6) for text in texts]
     module = tiny_module(worker_env.model_path)
-    calls_before = module.calls
+    responses = []
 
-    response = handler(sqs_event(*messages), None)
+    forwards = forwards_made(module, lambda: responses.append(handler(sqs_event(*messages), None)))
 
-    assert response == {"batchItemFailures": []}
-    assert module.calls - calls_before == 1
-    assert module.batch_sizes[-1] == len(texts)
+    assert responses == [{"batchItemFailures": []}]
+    assert forwards == [len(texts)]
     for message in messages:
         item = stored(dynamodb, message.request_id)
         p_negative, p_positive = tiny_probabilities(message.text)
@@ -151,16 +153,13 @@ def test_retry_keeps_the_first_started_at_and_counts_attempts(worker_env):
 def test_redelivered_message_does_not_rerun_inference_or_overwrite(worker_env):
     dynamodb = worker_env.aws.dynamodb
     message = submitted(dynamodb, "good fun")
-    handler(sqs_event(message), None)
-    finished = stored(dynamodb, message.request_id)
     module = tiny_module(worker_env.model_path)
-    calls_before = module.calls
 
-    response = handler(sqs_event(message, receive_count=2), None)
+    forwards, finished, after = redelivery_probe(handler, module, dynamodb, message)
 
-    assert response == {"batchItemFailures": []}
-    assert module.calls == calls_before
-    assert stored(dynamodb, message.request_id) == finished
+    assert forwards == []
+    assert after == finished
+    assert finished[Attr.STATUS] == Status.SUCCEEDED
 
 
 def test_redelivered_message_of_a_failed_request_stays_failed(worker_env):
@@ -371,6 +370,10 @@ def test_model_failure_is_retried_and_leaves_the_request_processing(worker_env):
     item = stored(dynamodb, message.request_id)
     assert item[Attr.STATUS] == Status.PROCESSING
     assert item[Attr.ATTEMPTS] == 1
+
+
+def test_request_is_failed_when_its_last_receive_fails(worker_env):
+    assert status_after_last_receive_failure(handler, worker_env.aws.dynamodb) == Status.FAILED
 
 
 def test_model_failure_on_the_last_receive_marks_the_request_failed(worker_env):

@@ -198,3 +198,31 @@ def dead_letters(sqs, dlq_url: str) -> list[dict]:
             break
         messages.extend(batch)
     return messages
+
+
+# -- probes: each measures one invariant of any SQS handler (ours, or a planted defective one) --
+
+
+def forwards_made(module, run) -> list[int]:
+    """Batch sizes of the forwards `module` ran while `run()` ran."""
+    before = len(module.batch_sizes)
+    run()
+    return list(module.batch_sizes[before:])
+
+
+def redelivery_probe(handle, module, dynamodb, message) -> tuple[list[int], dict, dict]:
+    """Deliver `message` twice: (forwards of the redelivery, item before it, item after it)."""
+    handle(sqs_event(message), None)
+    before = stored(dynamodb, message.request_id)
+    forwards = forwards_made(module, lambda: handle(sqs_event(message, receive_count=2), None))
+    return forwards, before, stored(dynamodb, message.request_id)
+
+
+def status_after_last_receive_failure(handle, dynamodb) -> str:
+    """Status of a request whose inference fails on the message's last allowed receive."""
+    message = submitted(dynamodb, f"good {EXPLODE}")
+    try:
+        handle(sqs_event(message, receive_count=MAX_RECEIVE_COUNT), None)
+    except Exception:  # noqa: BLE001 - a raising handler fails its batch; the status tells
+        pass
+    return stored(dynamodb, message.request_id)[Attr.STATUS]
