@@ -147,7 +147,7 @@ By movie (no movie's reviews appear in two parts): sorted movie names, shuffled 
 
 {results_table(facts)}
 
-## Measurements (this machine, one torch thread)
+## Measurements (wall clock on the training machine, one torch thread; noisy when it is busy)
 
 {measurements_table(facts)}
 

@@ -43,7 +43,12 @@ class SentimentClassifier(nn.Module):
         return self.classifier(self.embedding(ids, offsets))
 
     def forward(self, texts: list[str]) -> torch.Tensor:
-        if len(texts) == 0:
-            return torch.zeros((0, 2))
-        ids, offsets = self.featurize(texts)
-        return torch.softmax(self.logits(ids, offsets) / self.temperature, dim=1)
+        # inference only (training goes through `logits`): no autograd graph for callers
+        # that forget inference_mode
+        with torch.no_grad():
+            probabilities = torch.zeros((0, 2))
+            if len(texts) > 0:
+                ids, offsets = self.featurize(texts)
+                logits = self.logits(ids, offsets)
+                probabilities = torch.softmax(logits / self.temperature, dim=1)
+        return probabilities
