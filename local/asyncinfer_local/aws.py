@@ -23,6 +23,8 @@ DUMMY_CREDENTIALS = {
 class Endpoint:
     url: str | None  # None: the real AWS endpoints (a deployed stack)
     region: str
+    # True for an emulator: sign with DUMMY_CREDENTIALS instead of looking for real ones.
+    dummy_credentials: bool = False
 
     def client(self, service: str, max_pool_connections: int = 10, read_timeout: int = 30) -> Any:
         """A boto3 client for `service` at this endpoint; read_timeout outlasts a long poll."""
@@ -32,7 +34,16 @@ class Endpoint:
             read_timeout=read_timeout,
             retries={"mode": "standard", "max_attempts": 3},
         )
-        return boto3.client(service, endpoint_url=self.url, config=config)
+        credentials = (
+            {
+                "aws_access_key_id": DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                "aws_secret_access_key": DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                "aws_session_token": DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
+            }
+            if self.dummy_credentials
+            else {}
+        )
+        return boto3.client(service, endpoint_url=self.url, config=config, **credentials)
 
 
 class EmbeddedAws:
@@ -68,6 +79,8 @@ def ensure_port_free(host: str, port: int, env_name: str) -> None:
     if port == 0:
         return
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server itself will: closed connections in TIME_WAIT do not block the port.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:

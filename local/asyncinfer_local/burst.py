@@ -51,7 +51,7 @@ def run_burst(
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         submitted = list(pool.map(_submit_quietly(client), texts))
         ids = [answer["request_id"] for answer in submitted if answer]
-        final = _poll_until_terminal(client, pool, ids, started + timeout)
+        final = poll_until_terminal(client, pool, ids, started + timeout)
     wall = time.monotonic() - started
     done = [status for status in final.values() if status.get("status") == Status.SUCCEEDED]
     latencies = sorted(
@@ -91,7 +91,9 @@ def _submit_quietly(client: ApiClient):
     return submit
 
 
-def _poll_until_terminal(client: ApiClient, pool, ids: list[str], deadline: float) -> dict:
+def poll_until_terminal(client: ApiClient, pool, ids: list[str], deadline: float) -> dict:
+    """request_id -> final status of every id that became terminal before `deadline`
+    (time.monotonic()), polling the waiting ones in rounds on `pool`."""
     final: dict[str, dict] = {}
     while len(final) < len(ids) and time.monotonic() < deadline:
         waiting = [request_id for request_id in ids if request_id not in final]

@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument(
         "--worker-handler", default=env.get("ASYNCINFER_WORKER_HANDLER", defaults.WORKER_HANDLER)
     )
+    up.add_argument(
+        "--enqueue-concurrency",
+        type=int,
+        default=int(env.get("ASYNCINFER_ENQUEUE_CONCURRENCY", defaults.ENQUEUE_CONCURRENCY)),
+        help="enqueue handler invocations at once; further requests wait for a slot",
+    )
     up.add_argument("--no-warm", action="store_true", help="skip the worker warm-up at start")
     up.add_argument("--ready-file", help="write the stack's URLs and names here as JSON once up")
     up.set_defaults(run=_up)
@@ -134,6 +140,7 @@ def _up(args: argparse.Namespace) -> int:
         enqueue_handler=args.enqueue_handler,
         worker_handler=args.worker_handler,
         poll_wait_seconds=args.poll_wait_seconds,
+        enqueue_concurrency=args.enqueue_concurrency,
         warm_worker=not args.no_warm,
     )
     with stack:

@@ -10,5 +10,6 @@ API_HOST = "127.0.0.1"
 API_PORT = 8080
 AWS_PORT = 4566  # LocalStack's edge port, so tools that expect LocalStack find moto there
 POLL_WAIT_SECONDS = 2
+ENQUEUE_CONCURRENCY = 8  # enqueue invocations at once; more requests wait for a slot
 REGION = "us-east-1"
 MODEL_FILE = REPO_ROOT / "worker" / "model" / "artifacts" / "sentiment.pt"  # `make model` output

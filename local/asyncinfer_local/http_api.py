@@ -40,11 +40,16 @@ class HttpApi:
         port: int = 8080,
         access_log: TextIO | None = sys.stderr,
         routes: tuple[str, ...] = ROUTE_KEYS,  # add "$default" for a catch-all route
+        max_concurrent_invocations: int = 8,
     ):
         self._handler = handler
         self._function = function
         self._access_log = access_log
         self._routes = routes
+        # Lambda would run a burst in hundreds of sandboxes; here every invocation shares one
+        # process (and moto), and past a few at once they only slow each other down until the
+        # handler's own AWS timeouts fire. Extra requests wait for a slot instead.
+        self._slots = threading.BoundedSemaphore(max_concurrent_invocations)
         self._server = _Server((host, port), _request_handler_class(self._serve))
         self._thread: threading.Thread | None = None
 
@@ -76,7 +81,8 @@ class HttpApi:
             response = route_not_found()
         else:
             try:
-                response = to_response(invoke(self._handler, event, self._function))
+                with self._slots:
+                    response = to_response(invoke(self._handler, event, self._function))
             except InvocationError:
                 response = internal_error()
         if self._access_log is not None:

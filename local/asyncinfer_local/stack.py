@@ -45,6 +45,7 @@ class LocalStack:
         enqueue_handler: str = defaults.ENQUEUE_HANDLER,
         worker_handler: str = defaults.WORKER_HANDLER,
         poll_wait_seconds: int = defaults.POLL_WAIT_SECONDS,
+        enqueue_concurrency: int = defaults.ENQUEUE_CONCURRENCY,
         warm_worker: bool = True,
         log_level: str | None = None,
         log: TextIO | None = sys.stderr,
@@ -62,6 +63,7 @@ class LocalStack:
         self._model_path = model_path or str(self._model_file)
         self._handler_names = (enqueue_handler, worker_handler)
         self._poll_wait_seconds = poll_wait_seconds
+        self._enqueue_concurrency = enqueue_concurrency
         self._warm_worker = warm_worker
         self._log_level = log_level
         self._log = log
@@ -136,7 +138,7 @@ class LocalStack:
             url = self._endpoint_url
             for name, value in DUMMY_CREDENTIALS.items():
                 os.environ.setdefault(name, value)
-        self.endpoint = Endpoint(url, self._region)
+        self.endpoint = Endpoint(url, self._region, dummy_credentials=self._embedded is not None)
         os.environ["AWS_ENDPOINT_URL"] = url
         os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = self._region
         self.resources = provision(self.endpoint, self.settings, self._name_prefix)
@@ -152,6 +154,7 @@ class LocalStack:
             host=self._api_host,
             port=self._api_port,
             access_log=self._log,
+            max_concurrent_invocations=self._enqueue_concurrency,
         )
         self._mapping = SqsEventSourceMapping(
             self.endpoint.client(

@@ -1,0 +1,71 @@
+"""Direct queue and table access for the cases that bypass the API: plant a pending item as the
+enqueue function would, send raw messages, watch the queues. Every wait is bounded."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from asyncinfer_shared.contract import Attr, Status, utc_now_iso
+from tests.integration.target import Target
+
+DRAIN_TIMEOUT_SECONDS = 30.0
+
+
+def put_pending_item(target: Target, request_id: str, ttl_seconds: int = 3600) -> str:
+    """The item the enqueue function writes before it sends the message; returns created_at."""
+    created_at = utc_now_iso()
+    target.client("dynamodb").put_item(
+        TableName=target.results_table,
+        Item={
+            Attr.REQUEST_ID: {"S": request_id},
+            Attr.STATUS: {"S": Status.PENDING.value},
+            Attr.CREATED_AT: {"S": created_at},
+            Attr.ATTEMPTS: {"N": "0"},
+            Attr.EXPIRES_AT: {"N": str(int(time.time()) + ttl_seconds)},
+        },
+    )
+    return created_at
+
+
+def send(target: Target, body: str) -> str:
+    return target.client("sqs").send_message(QueueUrl=target.queue_url, MessageBody=body)[
+        "MessageId"
+    ]
+
+
+def wait_until_drained(target: Target, timeout: float = DRAIN_TIMEOUT_SECONDS) -> None:
+    """Until the work queue has no message, visible or in flight (all processed and deleted)."""
+    sqs = target.client("sqs")
+    deadline = time.monotonic() + timeout
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    while time.monotonic() < deadline:
+        counts = sqs.get_queue_attributes(QueueUrl=target.queue_url, AttributeNames=names)
+        if all(int(counts["Attributes"][name]) == 0 for name in names):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the work queue still holds messages after {timeout:.0f}s: {counts}")
+
+
+def find_in_dlq(target: Target, body: str, timeout: float = DRAIN_TIMEOUT_SECONDS) -> dict | None:
+    """The dead-letter message with exactly this body (deleted once found), or None."""
+    sqs = target.client("sqs")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        messages = sqs.receive_message(
+            QueueUrl=target.dlq_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=1,
+            VisibilityTimeout=1,
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        for message in messages:
+            if message["Body"] == body:
+                sqs.delete_message(QueueUrl=target.dlq_url, ReceiptHandle=message["ReceiptHandle"])
+                return message
+    return None
+
+
+def message_body(**fields: Any) -> str:
+    return json.dumps(fields, separators=(",", ":"))

@@ -1,0 +1,80 @@
+"""What the integration suite runs against: a local stack it starts, or the stack named by
+environment variables (LocalStack or a real deployment).
+
+    ASYNCINFER_API_URL         API base URL; when unset the suite starts its own local stack
+    AWS_ENDPOINT_URL           AWS endpoint of that stack (LocalStack); unset = real AWS
+    ASYNCINFER_QUEUE_URL       work queue URL          } needed only by the cases that talk to
+    ASYNCINFER_DLQ_URL         dead-letter queue URL   } the queue and table directly; they are
+    ASYNCINFER_RESULTS_TABLE   results table name      } skipped with this reason otherwise
+    AWS_REGION                 region (default us-east-1)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import boto3
+from localstack_client.session import Session as LocalSession
+
+DIRECT_ACCESS_VARIABLES = ("ASYNCINFER_QUEUE_URL", "ASYNCINFER_DLQ_URL", "ASYNCINFER_RESULTS_TABLE")
+SKIP_REASON = (
+    "needs direct access to the queue and table: set "
+    + ", ".join(DIRECT_ACCESS_VARIABLES)
+    + " (and AWS_ENDPOINT_URL for LocalStack) next to ASYNCINFER_API_URL"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    api_url: str
+    region: str
+    endpoint_url: str | None = None
+    queue_url: str | None = None
+    dlq_url: str | None = None
+    results_table: str | None = None
+    local: bool = False  # started by this suite: nothing else uses its queue
+
+    @property
+    def has_direct_access(self) -> bool:
+        return bool(self.queue_url and self.dlq_url and self.results_table)
+
+    def client(self, service: str) -> Any:
+        if self.endpoint_url is None:
+            return boto3.client(service, region_name=self.region)
+        endpoint = urlparse(self.endpoint_url)
+        session = LocalSession(
+            aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
+            aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
+            region_name=self.region,
+            localstack_host=endpoint.netloc,
+        )
+        return session.client(service)
+
+
+def target_from_environment() -> Target | None:
+    api_url = os.environ.get("ASYNCINFER_API_URL")
+    if not api_url:
+        return None
+    return Target(
+        api_url=api_url,
+        region=os.environ.get("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
+        queue_url=os.environ.get("ASYNCINFER_QUEUE_URL"),
+        dlq_url=os.environ.get("ASYNCINFER_DLQ_URL"),
+        results_table=os.environ.get("ASYNCINFER_RESULTS_TABLE"),
+    )
+
+
+def target_from_stack(info: dict) -> Target:
+    return Target(
+        api_url=info["api_url"],
+        region=info["region"],
+        endpoint_url=info["endpoint_url"],
+        queue_url=info["queue_url"],
+        dlq_url=info["dlq_url"],
+        results_table=info["results_table"],
+        local=True,
+    )
