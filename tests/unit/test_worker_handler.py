@@ -19,6 +19,7 @@ from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_* are pytest
     failed_ids,
     forwards_made,
     message_ids,
+    overwrite,
     real_model_path,
     redelivery_probe,
     sqs_event,
@@ -166,14 +167,12 @@ def test_redelivered_message_of_a_failed_request_stays_failed(worker_env):
     dynamodb = worker_env.aws.dynamodb
     message = submitted(dynamodb, "good")
     error = {"code": "inference_failed", "message": "an earlier delivery gave up"}
-    dynamodb.update_item(
-        TableName=TABLE,
-        Key={Attr.REQUEST_ID: {"S": message.request_id}},
-        UpdateExpression="SET #s = :failed, #e = :error",
-        ExpressionAttributeNames={"#s": Attr.STATUS, "#e": Attr.ERROR},
-        ExpressionAttributeValues={
-            ":failed": {"S": Status.FAILED.value},
-            ":error": {"M": {key: {"S": value} for key, value in error.items()}},
+    overwrite(
+        dynamodb,
+        message.request_id,
+        {
+            Attr.STATUS: {"S": Status.FAILED.value},
+            Attr.ERROR: {"M": {key: {"S": value} for key, value in error.items()}},
         },
     )
     before = stored(dynamodb, message.request_id)
@@ -193,15 +192,10 @@ def test_delivery_that_loses_the_race_does_not_overwrite_the_winner(worker_env):
 
     def other_delivery_wins(params, **_):
         if is_success_write(params):
-            dynamodb.update_item(
-                TableName=TABLE,
-                Key={Attr.REQUEST_ID: {"S": message.request_id}},
-                UpdateExpression="SET #s = :succeeded, #r = :result",
-                ExpressionAttributeNames={"#s": Attr.STATUS, "#r": Attr.RESULT},
-                ExpressionAttributeValues={
-                    ":succeeded": {"S": Status.SUCCEEDED.value},
-                    ":result": {"M": winner},
-                },
+            overwrite(
+                dynamodb,
+                message.request_id,
+                {Attr.STATUS: {"S": Status.SUCCEEDED.value}, Attr.RESULT: {"M": winner}},
             )
 
     aws_clients.client("dynamodb").meta.events.register(

@@ -157,6 +157,20 @@ def submitted(
     return message
 
 
+def overwrite(dynamodb, request_id: str, attributes: dict[str, dict]) -> None:
+    """Set DynamoDB-typed `attributes` on an item, as another writer would."""
+    names = {f"#a{index}": name for index, name in enumerate(attributes)}
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key={Attr.REQUEST_ID: {"S": request_id}},
+        UpdateExpression="SET " + ", ".join(f"{name} = :{name[1:]}" for name in names),
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues={
+            f":{name[1:]}": attributes[attribute] for name, attribute in names.items()
+        },
+    )
+
+
 def sqs_event(*bodies: str | InferenceMessage, receive_count: int = 1) -> dict:
     """An SQS batch event (shape from tests/events/sqs_batch.json) carrying `bodies`."""
     template = json.loads((EVENTS / "sqs_batch.json").read_text())["Records"][0]

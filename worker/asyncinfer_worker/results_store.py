@@ -74,24 +74,18 @@ class ResultsStore:
         self.table_name = table_name
         self._client = dynamodb_client
 
-    def _key(self, request_id: str) -> dict:
-        return {Attr.REQUEST_ID: {"S": request_id}}
-
     def start_processing(self, request_id: str, now_iso: str) -> StartResult:
         """Move a live request to processing. AWS errors (transient) propagate."""
         try:
-            response = self._client.update_item(
-                TableName=self.table_name,
-                Key=self._key(request_id),
-                UpdateExpression=(
-                    "SET #status = :processing, #started_at = if_not_exists(#started_at, :now) "
-                    "ADD #attempts :one"
-                ),
-                ConditionExpression=_LIVE_CONDITION,
-                ExpressionAttributeNames=_names(
+            response = self._update(
+                request_id,
+                update="SET #status = :processing, #started_at = if_not_exists(#started_at, :now) "
+                "ADD #attempts :one",
+                condition=_LIVE_CONDITION,
+                names=_names(
                     Attr.REQUEST_ID, Attr.STATUS, Attr.STARTED_AT, Attr.ATTEMPTS, Attr.EXPIRES_AT
                 ),
-                ExpressionAttributeValues=_values(
+                values=_values(
                     pending=Status.PENDING.value,
                     processing=Status.PROCESSING.value,
                     now=now_iso,
@@ -101,11 +95,8 @@ class ResultsStore:
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != CONDITION_FAILED:
-                raise
-            stored = _plain(error.response.get("Item"))
-            status = stored.get(Attr.STATUS)
+        except _ConditionFailed as refused:
+            status = refused.stored.get(Attr.STATUS)
             if status in TERMINAL_STATUSES:
                 return StartResult(StartOutcome.ALREADY_TERMINAL, status=status)
             return StartResult(StartOutcome.GONE, status=status)
@@ -154,20 +145,36 @@ class ResultsStore:
             ),
         )
 
-    def _conditional_update(
-        self, request_id: str, *, update: str, condition: str, names: dict, values: dict
-    ) -> bool:
+    def _conditional_update(self, request_id: str, **update) -> bool:
+        """True when the update applied, False when its condition refused it."""
         try:
-            self._client.update_item(
+            self._update(request_id, **update)
+        except _ConditionFailed:
+            return False
+        return True
+
+    def _update(
+        self, request_id: str, *, update: str, condition: str, names: dict, values: dict, **extra
+    ) -> dict:
+        try:
+            return self._client.update_item(
                 TableName=self.table_name,
-                Key=self._key(request_id),
+                Key={Attr.REQUEST_ID: {"S": request_id}},
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
+                **extra,
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
-                return False
+                raise _ConditionFailed(_plain(error.response.get("Item"))) from error
             raise
-        return True
+
+
+class _ConditionFailed(Exception):
+    """The update's condition refused it; `stored` is the item as it was (when asked for)."""
+
+    def __init__(self, stored: dict):
+        super().__init__("conditional update refused")
+        self.stored = stored
