@@ -67,6 +67,50 @@ def report(message: str) -> None:
     print(f"[train] {message}", flush=True)
 
 
+def encode_parts(
+    model: SentimentClassifier, parts: dict[str, list[corpus.Review]]
+) -> dict[str, fitting.Encoded]:
+    """Features from a scripted copy of the model: the tokenizer exactly as it will ship."""
+    featurize = torch.jit.script(SentimentClassifier.like(model)).featurize
+    return {part: fitting.encode(featurize, reviews) for part, reviews in parts.items()}
+
+
+def train_and_calibrate(
+    model: SentimentClassifier,
+    encoded: dict[str, fitting.Encoded],
+    hyper: fitting.Hyperparameters,
+    generator: torch.Generator,
+) -> int:
+    """Fit the weights, then the temperature on the validation part; returns the kept epoch."""
+    best_epoch = fitting.train(
+        model, encoded["train"], encoded["validation"], hyper, generator, report
+    )
+    validation_logits, validation_labels = fitting.logits_of(model, encoded["validation"])
+    model.temperature.fill_(fitting.fit_temperature(validation_logits, validation_labels))
+    report(f"kept epoch {best_epoch}; temperature {model.temperature.item():.4f}")
+    return best_epoch
+
+
+def assess_held_out(
+    shipped: torch.jit.ScriptModule,
+    model: SentimentClassifier,
+    reviews: list[corpus.Review],
+    encoded: fitting.Encoded,
+) -> card.HeldOut:
+    """Score the saved file on raw test texts (what the worker will do), and the weights'
+    uncalibrated logits for the before/after comparison."""
+    probabilities = export.predict(shipped, [review.text for review in reviews], PREDICT_BATCH)
+    uncalibrated, labels = fitting.logits_of(model, encoded)
+    after = fitting.evaluate_logits(probabilities.log(), labels)
+    return card.HeldOut(
+        accuracy=after.accuracy,
+        log_loss_before=fitting.evaluate_logits(uncalibrated, labels).log_loss,
+        log_loss_after=after.log_loss,
+        calibration_error_before=fitting.calibration_error(uncalibrated.softmax(dim=1), labels),
+        calibration_error_after=fitting.calibration_error(probabilities, labels),
+    )
+
+
 def main() -> int:
     args = parse_args()
     generator = make_deterministic(SEED)
@@ -82,30 +126,16 @@ def main() -> int:
     splits = summarize(parts)
     for split in splits:
         report(f"{split.part}: {split.reviews} reviews of {split.movies} movies")
-
     model = SentimentClassifier(hyper.num_buckets, hyper.embedding_dim, hyper.min_n, hyper.max_n)
-    featurize = torch.jit.script(SentimentClassifier.like(model)).featurize
-    encoded = {part: fitting.encode(featurize, reviews) for part, reviews in parts.items()}
+    encoded = encode_parts(model, parts)
     report(f"featurized with the scripted tokenizer ({time.perf_counter() - started:.1f} s)")
-
-    best_epoch = fitting.train(
-        model, encoded["train"], encoded["validation"], hyper, generator, report
-    )
-    model.temperature.fill_(
-        fitting.fit_temperature(*fitting.logits_of(model, encoded["validation"]))
-    )
-    report(f"kept epoch {best_epoch}; temperature {model.temperature.item():.4f}")
-
+    best_epoch = train_and_calibrate(model, encoded, hyper, generator)
     sha256 = export.save_scripted(model, args.out)
     training_seconds = time.perf_counter() - started
     report(f"saved {args.out} (sha256 {sha256}) after {training_seconds:.1f} s")
 
-    test_texts = [review.text for review in parts["test"]]
-    test_labels = encoded["test"].labels
     shipped = torch.jit.load(str(args.out))
-    probabilities = export.predict(shipped, test_texts, PREDICT_BATCH)
-    test_logits, _ = fitting.logits_of(model, encoded["test"])
-    test = fitting.evaluate_logits(probabilities.log(), test_labels)
+    held_out = assess_held_out(shipped, model, parts["test"], encoded["test"])
     facts = card.CardFacts(
         file_name=args.out.name,
         sha256=sha256,
@@ -116,19 +146,14 @@ def main() -> int:
         splits=splits,
         best_epoch=best_epoch,
         temperature=model.temperature.item(),
-        test=test,
-        test_calibration_error_before=fitting.calibration_error(
-            test_logits.softmax(dim=1), test_labels
-        ),
-        test_calibration_error_after=fitting.calibration_error(probabilities, test_labels),
-        test_log_loss_before=fitting.evaluate_logits(test_logits, test_labels).log_loss,
+        held_out=held_out,
         training_seconds=training_seconds,
-        timings=export.measure(args.out, test_texts),
+        timings=export.measure(args.out, [review.text for review in parts["test"]]),
     )
     card_path = args.out.parent / "MODEL_CARD.md"
     card_path.write_text(card.render(facts))
     report(f"wrote {card_path}")
-    report(f"held-out test accuracy: {test.accuracy:.4f}")
+    report(f"held-out test accuracy: {held_out.accuracy:.4f}")
     return 0
 
 

@@ -4,7 +4,7 @@ import dataclasses
 
 from . import corpus
 from .export import WARM_UP_FORWARDS, Timings
-from .fitting import Evaluation, Hyperparameters
+from .fitting import Hyperparameters
 
 # The card row tests read the held-out accuracy from.
 ACCURACY_ROW = "held-out test accuracy"
@@ -19,6 +19,17 @@ class SplitSummary:
 
 
 @dataclasses.dataclass(frozen=True)
+class HeldOut:
+    """Test-part results of the saved file, and of the same weights before calibration."""
+
+    accuracy: float
+    log_loss_before: float
+    log_loss_after: float
+    calibration_error_before: float
+    calibration_error_after: float
+
+
+@dataclasses.dataclass(frozen=True)
 class CardFacts:
     file_name: str
     sha256: str
@@ -29,10 +40,7 @@ class CardFacts:
     splits: list[SplitSummary]
     best_epoch: int
     temperature: float
-    test: Evaluation
-    test_calibration_error_before: float
-    test_calibration_error_after: float
-    test_log_loss_before: float
+    held_out: HeldOut
     training_seconds: float
     timings: Timings
 
@@ -49,21 +57,21 @@ def two_column_table(header: str, rows: list[tuple[str, str]]) -> str:
 
 
 def results_table(facts: CardFacts) -> str:
+    held_out = facts.held_out
     test_share = next(s.positive_share for s in facts.splits if s.part == "test")
     before_after = "before / after calibration"
     return two_column_table(
         "metric",
         [
-            (ACCURACY_ROW, f"{facts.test.accuracy:.4f}"),
+            (ACCURACY_ROW, f"{held_out.accuracy:.4f}"),
             ("majority-class accuracy on the same part", f"{max(test_share, 1 - test_share):.4f}"),
             (
                 f"log loss {before_after}",
-                f"{facts.test_log_loss_before:.4f} / {facts.test.log_loss:.4f}",
+                f"{held_out.log_loss_before:.4f} / {held_out.log_loss_after:.4f}",
             ),
             (
                 f"expected calibration error (10 bins) {before_after}",
-                f"{facts.test_calibration_error_before:.4f}"
-                f" / {facts.test_calibration_error_after:.4f}",
+                f"{held_out.calibration_error_before:.4f} / {held_out.calibration_error_after:.4f}",
             ),
         ],
     )
