@@ -78,9 +78,10 @@ class ModelHolder:
         return self._model
 
     def _load(self) -> LoadedModel:
+        # Timed from before `import torch`: on a cold start that import is most of the wait.
+        started = time.perf_counter()
         import torch
 
-        started = time.perf_counter()
         torch.set_num_threads(TORCH_THREADS)
         path = local_model_file(self.model_path, lambda: aws_clients.client("s3"))
         module = torch.jit.load(str(path), map_location="cpu")
