@@ -23,7 +23,8 @@ PROVIDER_ERROR = "Failed to query available provider packages"
 COPIED = ("modules", "infra", "environments", "lambda")
 
 
-def _copy_tree(repo: pathlib.Path, into: pathlib.Path) -> None:
+def copy_tree(repo: pathlib.Path, into: pathlib.Path) -> None:
+    """The Terraform folders (and lambda/, which the enqueue zip reads) copied under `into`."""
     for folder in COPIED:
         shutil.copytree(
             repo / folder, into / folder, ignore=shutil.ignore_patterns(".terraform", "__pycache__")
@@ -43,7 +44,7 @@ def run(repo: pathlib.Path) -> list[str]:
     os.environ.setdefault("TF_CLI_CONFIG_FILE", os.devnull)
     with tempfile.TemporaryDirectory(prefix="tfconfig-") as tmp:
         copy = pathlib.Path(tmp) / "repo"
-        _copy_tree(repo, copy)
+        copy_tree(repo, copy)
         no_plugins = pathlib.Path(tmp) / "no-plugins"
         no_plugins.mkdir()
         for root in layout.roots(copy):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import pathlib
 import re
 from collections.abc import Iterator
@@ -32,8 +33,13 @@ def plain(value: Any) -> Any:
 
 
 def load_file(path: pathlib.Path) -> dict:
-    with path.open(encoding="utf-8") as handle:
-        return hcl2.load(handle)
+    """The parsed file. Treat it as read-only: equal texts share one parse (lark is slow)."""
+    return _parse(path.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(text: str) -> dict:
+    return hcl2.loads(text)
 
 
 def load_dir(directory: pathlib.Path) -> dict[str, list]:

@@ -1,0 +1,136 @@
+"""The stack's invariants hold for the values every environment deploys (settings.json + tfvars),
+and the Terraform states each of them as a validation or precondition with a message to act on."""
+
+import json
+
+import pytest
+
+from tests.terraform.tf_checks import REPO, hcl, invariants, plant, tree_copy
+
+
+def _set_setting(tree, section, key, value):
+    path = tree / "infra/settings.json"
+    settings = json.loads(path.read_text())
+    settings[section][key] = value
+    path.write_text(json.dumps(settings, indent=2))
+
+
+def test_every_environment_meets_the_invariants():
+    assert invariants.run(REPO) == []
+
+
+def test_visibility_below_six_times_the_worker_timeout_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    _set_setting(tree, "queue", "visibility_timeout_seconds", 360)  # the chapter's 360 s for 120 s
+    problems = invariants.run(tree)
+    assert len(problems) == 3, problems  # every environment deploys it
+    assert (
+        "queue.visibility_timeout_seconds 360 is below 6 x worker.timeout_seconds (720)"
+        in problems[0]
+    )
+
+
+def test_max_receive_count_below_five_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    _set_setting(tree, "queue", "max_receive_count", 3)
+    assert invariants.run(tree)[0] == "environments/dev: queue.max_receive_count 3 is below 5"
+
+
+def test_worker_timeout_above_fifteen_minutes_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    _set_setting(tree, "worker", "timeout_seconds", 1000)
+    _set_setting(tree, "queue", "visibility_timeout_seconds", 6000)
+    assert invariants.run(tree)[0] == "environments/dev: worker.timeout_seconds 1000 is above 900"
+
+
+def test_mapping_concurrency_above_reserved_concurrency_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    plant(
+        tree / "environments/prod/terraform.tfvars",
+        "worker_reserved_concurrency     = 10\n",
+        "worker_reserved_concurrency     = 4\n",
+    )
+    assert invariants.run(tree) == [
+        "environments/prod: worker.maximum_concurrency 8 is above worker_reserved_concurrency 4"
+    ]
+
+
+def test_mapping_concurrency_below_two_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    plant(
+        tree / "environments/prod/terraform.tfvars",
+        "maximum_concurrency = 8",
+        "maximum_concurrency = 1",
+    )
+    assert invariants.run(tree) == ["environments/prod: worker.maximum_concurrency 1 is below 2"]
+
+
+def _validations(folder: str, variable: str) -> list[dict]:
+    body = hcl.labelled(hcl.load_dir(REPO / folder), "variable")[variable]
+    return body.get("validation", [])
+
+
+def _preconditions(folder: str, rtype: str, name: str) -> list[dict]:
+    module = hcl.load_dir(REPO / folder)
+    body = next(b for t, n, b in hcl.resources(module) if (t, n) == (rtype, name))
+    return [p for lifecycle in body.get("lifecycle", []) for p in lifecycle.get("precondition", [])]
+
+
+@pytest.mark.parametrize(
+    ("rule", "location", "condition_part", "message_part"),
+    [
+        (
+            "6x visibility",
+            ("infra", "aws_lambda_event_source_mapping", "worker"),
+            "6 * local.worker.timeout_seconds",
+            "raise the visibility timeout or lower the worker timeout",
+        ),
+        (
+            "max concurrency <= reserved, >= 2",
+            ("infra", "aws_lambda_event_source_mapping", "worker"),
+            "local.worker.maximum_concurrency <= var.worker_reserved_concurrency",
+            "raise worker_reserved_concurrency or lower maximum_concurrency",
+        ),
+        (
+            "provisioned concurrency on the alias",
+            ("modules/function", "aws_lambda_provisioned_concurrency_config", "this"),
+            'aws_lambda_alias.this.function_version != "$LATEST"',
+            "keep publish = true",
+        ),
+    ],
+)
+def test_terraform_states_the_invariant_as_a_precondition(
+    rule, location, condition_part, message_part
+):
+    preconditions = _preconditions(*location)
+    assert any(
+        condition_part in p["condition"] and message_part in p["error_message"]
+        for p in preconditions
+    ), rule
+
+
+@pytest.mark.parametrize(
+    ("rule", "folder", "variable", "message_part"),
+    [
+        (
+            "worker timeout <= 900",
+            "modules/function",
+            "timeout_seconds",
+            "Lower it, or move the work off Lambda",
+        ),
+        ("maxReceiveCount >= 5", "modules/queue", "max_receive_count", "Raise it to 5"),
+        ("no :latest image", "modules/function", "image", 'not \\":latest\\"'),
+        ("no :latest image", "infra", "worker_image_uri", 'not \\":latest\\"'),
+        ("no wildcard action", "modules/function", "policy_json", 'no \\"*\\" or \\"service:*\\"'),
+        (
+            "provisioned <= reserved",
+            "modules/function",
+            "provisioned_concurrency",
+            "raise reserved_concurrency",
+        ),
+        ("log retention never forever", "modules/function", "log_retention_days", "never 0"),
+    ],
+)
+def test_terraform_states_the_invariant_as_a_validation(rule, folder, variable, message_part):
+    messages = [v["error_message"] for v in _validations(folder, variable)]
+    assert any(message_part in m for m in messages), (rule, messages)
