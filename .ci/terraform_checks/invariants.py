@@ -63,9 +63,24 @@ def problems_of(settings: dict, tfvars: dict) -> list[str]:
     return found
 
 
+def unknown_overrides(repo: pathlib.Path, tfvars: dict) -> list[str]:
+    """Overrides that name no setting of settings.json (a typo would silently do nothing)."""
+    settings = json.loads((repo / layout.SETTINGS).read_text(encoding="utf-8"))
+    overrides = tfvars.get("settings_overrides") or {}
+    return [
+        f"settings_overrides.{section}.{key} is not a setting of {layout.SETTINGS}"
+        for section, values in overrides.items()
+        for key in values
+        if key not in settings.get(section, {})
+    ]
+
+
 def run(repo: pathlib.Path) -> list[str]:
     problems = []
     for env in layout.environment_roots(repo):
-        settings, tfvars = effective_settings(repo, env)
-        problems += [f"environments/{env.name}: {p}" for p in problems_of(settings, tfvars)]
+        tfvars = hcl.plain(hcl.load_file(env / layout.TFVARS))
+        found = unknown_overrides(repo, tfvars)
+        if not found:
+            found = problems_of(*effective_settings(repo, env))
+        problems += [f"environments/{env.name}: {p}" for p in found]
     return problems

@@ -65,6 +65,19 @@ def test_mapping_concurrency_below_two_is_reported(tmp_path):
     assert invariants.run(tree) == ["environments/prod: worker.maximum_concurrency 1 is below 2"]
 
 
+def test_override_of_a_setting_that_does_not_exist_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    plant(
+        tree / "environments/prod/terraform.tfvars",
+        "maximum_concurrency = 8",
+        "max_concurrency = 8",
+    )
+    assert invariants.run(tree) == [
+        "environments/prod: settings_overrides.worker.max_concurrency is not a setting of "
+        "infra/settings.json"
+    ]
+
+
 def _validations(folder: str, variable: str) -> list[dict]:
     body = hcl.labelled(hcl.load_dir(REPO / folder), "variable")[variable]
     return body.get("validation", [])
