@@ -7,6 +7,9 @@ locals {
   model = regex("^s3://(?P<bucket>[^/]+)/(?P<key>.+)$", var.model_s3_uri)
 
   model_object_arn = "arn:${data.aws_partition.current.partition}:s3:::${local.model.bucket}/${local.model.key}"
+
+  # Python's WARNING is Lambda's WARN; the handlers read LOG_LEVEL, Lambda filters on this.
+  lambda_log_level = var.log_level == "WARNING" ? "WARN" : var.log_level
 }
 
 ################################################################################
@@ -69,6 +72,7 @@ module "enqueue" {
   provisioned_concurrency = var.enqueue_provisioned_concurrency
   log_retention_days      = var.log_retention_days
   tracing                 = var.tracing
+  log_level               = local.lambda_log_level
   kms_key_arn             = var.kms_key_arn
   policy_json             = data.aws_iam_policy_document.enqueue.json
 
@@ -114,6 +118,7 @@ module "worker" {
   provisioned_concurrency = var.worker_provisioned_concurrency
   log_retention_days      = var.log_retention_days
   tracing                 = var.tracing
+  log_level               = local.lambda_log_level
   kms_key_arn             = var.kms_key_arn
   policy_json             = data.aws_iam_policy_document.worker.json
 

@@ -34,6 +34,7 @@ variable "worker_reserved_concurrency" {
 variable "enqueue_reserved_concurrency" {
   description = "Reserved concurrency of the enqueue function; null for unreserved."
   type        = number
+  default     = null
 }
 
 variable "enqueue_provisioned_concurrency" {
@@ -56,6 +57,7 @@ variable "cors" {
   type = object({
     allow_origins = list(string)
   })
+  default = null
 }
 
 variable "jwt_authorizer" {
@@ -64,6 +66,7 @@ variable "jwt_authorizer" {
     issuer   = string
     audience = list(string)
   })
+  default = null
 }
 
 variable "log_retention_days" {

@@ -41,7 +41,7 @@ variable "alarm_emails" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key for the SNS topic; null uses the AWS managed key for SNS."
+  description = "Customer managed KMS key for the SNS topic (its key policy must let cloudwatch.amazonaws.com use it); null leaves the topic unencrypted, because CloudWatch cannot publish under the AWS managed aws/sns key."
   type        = string
   default     = null
 }

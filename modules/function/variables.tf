@@ -85,6 +85,17 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "log_level" {
+  description = "Lowest level of the application's JSON log lines that Lambda keeps (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
+    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL (Lambda's names: WARN, not WARNING)."
+  }
+}
+
 variable "tracing" {
   description = "Active X-Ray tracing."
   type        = bool
