@@ -65,6 +65,9 @@ def parse_prediction_input(value: Any) -> PredictionInput:
         details.append({"field": "text", "issue": "required"})
     elif not isinstance(text, str):
         details.append({"field": "text", "issue": f"must be a string, got {_json_type(text)}"})
+    elif not _is_encodable(text):
+        # JSON can carry a lone surrogate ("\ud800"); it is not text and no tokenizer can encode it.
+        details.append({"field": "text", "issue": "must be valid Unicode (no lone surrogates)"})
     elif not TEXT_MIN_CHARS <= len(text) <= TEXT_MAX_CHARS:
         details.append(
             {
@@ -86,6 +89,14 @@ def parse_prediction_input(value: Any) -> PredictionInput:
     if details:
         raise ContractError(ErrorCode.VALIDATION_ERROR, "The request body is not valid.", details)
     return PredictionInput(text=text, threshold=float(threshold))
+
+
+def _is_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def is_request_id(value: Any) -> bool:

@@ -235,3 +235,14 @@ def test_timestamps_are_utc_millisecond_iso_and_round_trip():
 
     assert stamp.endswith("Z") and len(stamp) == len("2026-11-27T21:00:00.000Z")
     assert utc_now_iso(parse_iso(stamp)) == stamp
+
+
+def test_text_with_a_lone_surrogate_is_refused():
+    # json.loads('"\\ud800"') is a str that UTF-8 cannot encode: the model cannot read it.
+    text = json.loads('"ok \\ud800"')
+    with pytest.raises(ContractError) as raised:
+        parse_prediction_input({"text": text})
+    assert raised.value.code is ErrorCode.VALIDATION_ERROR
+    assert raised.value.details == [
+        {"field": "text", "issue": "must be valid Unicode (no lone surrogates)"}
+    ]
