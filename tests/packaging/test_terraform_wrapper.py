@@ -14,7 +14,7 @@ import sys
 import boto3
 import pytest
 
-from tests.packaging.ci_scripts import ROOT
+from tests.packaging.ci_scripts import ROOT, load_ci_script
 
 WRAPPER = ROOT / ".ci" / "terraform.py"
 STATE_BUCKET = "asyncinfer-tfstate-test"
@@ -143,3 +143,20 @@ def test_unknown_environment_lists_the_known_ones(tmp_path):
     assert done.returncode == 1
     assert "no environment 'qa'" in done.stderr
     assert "dev, prod, staging" in done.stderr
+
+
+def test_plan_markdown_is_cut_to_fit_a_pull_request_comment():
+    shown = "  + resource\n" * 20_000 + "Plan: 3 to add, 0 to change, 0 to destroy.\n"
+    markdown = load_ci_script("terraform").plan_markdown("dev", shown, limit=1_000)
+    assert markdown.startswith(
+        "### terraform plan: dev\n\nPlan: 3 to add, 0 to change, 0 to destroy."
+    )
+    assert len(markdown) < 1_200
+    assert "cut: full text in the artifact" in markdown
+
+
+def test_plan_markdown_keeps_a_short_plan_whole():
+    shown = "No changes. Your infrastructure matches the configuration.\n"
+    markdown = load_ci_script("terraform").plan_markdown("prod", shown)
+    assert shown in markdown
+    assert "cut:" not in markdown

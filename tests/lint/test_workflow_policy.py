@@ -1,0 +1,68 @@
+"""What the delivery pipeline promises holds in the workflow files, and each rule can fail."""
+
+import shutil
+
+import pytest
+
+from tests.lint import workflow_policy
+from tests.lint.tools import ROOT
+
+PLANTED = {
+    "action on a moving branch": (
+        "workflows/checks.yml",
+        "actions/checkout@v4.2.2",
+        "actions/checkout@main",
+        "is not pinned to a version",
+    ),
+    "static AWS keys": (
+        "workflows/terraform-apply.yml",
+        "role-to-assume: ",
+        "aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n          x-role: ",
+        "assume a role through OIDC",
+    ),
+    "apply without a concurrency group": (
+        "workflows/terraform-apply.yml",
+        "group: terraform-apply-${{ inputs.environment }}",
+        "group: terraform-apply",
+        "no concurrency group per environment",
+    ),
+    "apply that can be cancelled midway": (
+        "workflows/terraform-apply.yml",
+        "cancel-in-progress: false",
+        "cancel-in-progress: true",
+        "cancelled midway",
+    ),
+    "apply outside its GitHub environment": (
+        "workflows/terraform-apply.yml",
+        "environment: ${{ inputs.environment }}\n",
+        "environment: dev\n",
+        "does not run in its GitHub environment",
+    ),
+    "prod applied before staging": (
+        "workflows/deploy.yml",
+        "needs: apply-staging",
+        "needs: apply-dev",
+        "apply-prod must apply prod and need apply-staging",
+    ),
+    "plan of another run applied": (
+        "workflows/terraform-apply.yml",
+        "name: plan-${{ inputs.environment }}",
+        "name: plan-latest",
+        "does not apply the plan artifact of this run",
+    ),
+}
+
+
+def test_the_workflows_keep_every_pipeline_rule():
+    assert workflow_policy.all_problems(ROOT / ".github") == []
+
+
+@pytest.mark.parametrize("path, before, after, problem", PLANTED.values(), ids=PLANTED.keys())
+def test_a_planted_pipeline_defect_is_reported(tmp_path, path, before, after, problem):
+    github = tmp_path / ".github"
+    shutil.copytree(ROOT / ".github", github)
+    text = (github / path).read_text()
+    assert before in text
+    (github / path).write_text(text.replace(before, after, 1))
+    problems = workflow_policy.all_problems(github)
+    assert any(problem in p for p in problems), problems

@@ -1,0 +1,108 @@
+"""The delivery pipeline's rules, read from the workflow files (actionlint checks syntax and
+types; these check what the pipeline promises).
+
+Each rule returns the problems it finds in a `.github` folder, so a test can run it on the
+real folder (no problems) and on a copy with a planted defect (that defect reported).
+"""
+
+import pathlib
+import re
+
+import yaml
+
+PINNED = re.compile(r"@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
+ENVIRONMENT_ORDER = ("dev", "staging", "prod")
+
+
+def documents(github: pathlib.Path) -> dict[str, dict]:
+    """Every workflow and local action, by path relative to `github`."""
+    found = {}
+    for path in sorted(github.glob("workflows/*.yml")) + sorted(
+        github.glob("actions/*/action.yml")
+    ):
+        document = yaml.safe_load(path.read_text())
+        if True in document:  # YAML 1.1 reads the key `on` as a boolean
+            document["on"] = document.pop(True)
+        found[path.relative_to(github).as_posix()] = document
+    return found
+
+
+def steps(document: dict) -> list[dict]:
+    if "runs" in document:
+        return document["runs"].get("steps", [])
+    return [step for job in document.get("jobs", {}).values() for step in job.get("steps", [])]
+
+
+def unpinned_actions(github: pathlib.Path) -> list[str]:
+    problems = []
+    for name, document in documents(github).items():
+        uses = [s["uses"] for s in steps(document) if "uses" in s]
+        uses += [j["uses"] for j in document.get("jobs", {}).values() if "uses" in j]
+        problems += [
+            f"{name}: {u} is not pinned to a version (vX.Y.Z or a commit SHA)"
+            for u in uses
+            if not u.startswith("./") and not PINNED.search(u)
+        ]
+    return problems
+
+
+def static_credentials(github: pathlib.Path) -> list[str]:
+    problems = []
+    for name, document in documents(github).items():
+        text = (github / name).read_text()
+        if re.search(r"secrets\.AWS_", text):
+            problems.append(f"{name}: AWS credentials from secrets; assume a role through OIDC")
+        for step in steps(document):
+            if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@"):
+                given = step.get("with", {})
+                if "role-to-assume" not in given or "aws-access-key-id" in given:
+                    problems.append(f"{name}: configure-aws-credentials without role-to-assume")
+    return problems
+
+
+def apply_guards(github: pathlib.Path) -> list[str]:
+    """Applies run in their GitHub environment, one at a time per environment."""
+    problems = []
+    (apply,) = documents(github)["workflows/terraform-apply.yml"]["jobs"].values()
+    if apply.get("environment") != "${{ inputs.environment }}":
+        problems.append("terraform-apply.yml: the apply job does not run in its GitHub environment")
+    concurrency = apply.get("concurrency") or {}
+    if "inputs.environment" not in str(concurrency.get("group", "")):
+        problems.append("terraform-apply.yml: no concurrency group per environment")
+    if concurrency.get("cancel-in-progress") is not False:
+        problems.append("terraform-apply.yml: a running apply could be cancelled midway")
+    downloads = [
+        s for s in steps({"jobs": {"apply": apply}}) if "download-artifact" in s.get("uses", "")
+    ]
+    if [s.get("with", {}).get("name") for s in downloads] != ["plan-${{ inputs.environment }}"]:
+        problems.append("terraform-apply.yml: does not apply the plan artifact of this run")
+    return problems
+
+
+def deploy_order(github: pathlib.Path) -> list[str]:
+    """On main: image, plan, then dev -> staging -> prod, each apply after the one before."""
+    deploy = documents(github)["workflows/deploy.yml"]
+    problems = (
+        []
+        if deploy["on"] == {"push": {"branches": ["main"]}}
+        else ["deploy.yml: not on push to main"]
+    )
+    jobs = deploy["jobs"]
+    previous = "plan"
+    for env in ENVIRONMENT_ORDER:
+        job = jobs.get(f"apply-{env}", {})
+        if job.get("with", {}).get("environment") != env or job.get("needs") != previous:
+            problems.append(f"deploy.yml: apply-{env} must apply {env} and need {previous}")
+        previous = f"apply-{env}"
+    if jobs.get("plan", {}).get("needs") != "image":
+        problems.append("deploy.yml: the plans must use the image built in this run")
+    return problems
+
+
+def all_problems(github: pathlib.Path) -> list[str]:
+    return (
+        unpinned_actions(github)
+        + static_credentials(github)
+        + apply_guards(github)
+        + deploy_order(github)
+    )
