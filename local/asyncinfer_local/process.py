@@ -80,13 +80,14 @@ class StackProcess:
         self.info = json.loads(ready_file.read_text())
         return self.info
 
-    def stop(self) -> int | None:
-        """SIGTERM, as Ctrl-C or a service manager would; SIGKILL only if it hangs."""
+    def stop(self, signum: int = signal.SIGTERM) -> int | None:
+        """Send `signum` (SIGTERM as a service manager would, SIGINT as Ctrl-C does) and return
+        the exit code; SIGKILL only if it hangs."""
         process, self._process = self._process, None
         code = None
         if process is not None:
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                process.send_signal(signum)
                 try:
                     code = process.wait(timeout=STOP_TIMEOUT_SECONDS)
                 except subprocess.TimeoutExpired:

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from asyncinfer_shared.contract import utc_now_iso
 
 from . import defaults
-from .aws import DUMMY_CREDENTIALS, EmbeddedAws, Endpoint
+from .aws import DUMMY_CREDENTIALS, EmbeddedAws, Endpoint, ensure_port_free
 from .http_api import HttpApi
 from .lambda_runtime import FunctionConfig, InvocationError, invoke, load_handler
 from .provision import Resources, provision, upload_model
@@ -85,6 +85,7 @@ class LocalStack:
 
     def start(self) -> None:
         self._require_model_file()
+        ensure_port_free(self._api_host, self._api_port, "ASYNCINFER_API_PORT")
         self._saved_environ = dict(os.environ)
         try:
             self._start()
