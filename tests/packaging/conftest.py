@@ -1,14 +1,11 @@
 """Fixtures for the packaging checks."""
 
 import pathlib
-import socket
-import subprocess
-import sys
-import time
 import types
 
 import pytest
 
+from asyncinfer_local.aws import EmbeddedAws
 from tests.packaging.ci_scripts import load_ci_script
 
 
@@ -26,26 +23,7 @@ def enqueue_zip(zip_builder, tmp_path_factory) -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> str:
-    """moto in server mode on a free loopback port: the S3 the state backend talks to."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("moto server did not start") from None
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    """The local stack's moto server on a free loopback port: the state backend's S3."""
+    aws = EmbeddedAws("127.0.0.1", 0)
+    yield aws.start()
+    aws.stop()

@@ -1,6 +1,7 @@
 """The enqueue zip: reproducible, small, only our code, and importable on its own."""
 
 import ast
+import fnmatch
 import hashlib
 import json
 import os
@@ -10,6 +11,10 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
+
+import hcl2
+
+from tests.packaging.ci_scripts import ROOT
 
 ZIP_BUDGET_BYTES = 100 * 1024
 ALLOWED_PACKAGES = ("asyncinfer_enqueue/", "asyncinfer_shared/")
@@ -116,3 +121,38 @@ def test_bytecode_and_requirements_file_are_left_out(zip_builder, tmp_path):
     assert "requirements.txt" not in names
     assert [n for n in names if "__pycache__" in n or n.endswith(".pyc")] == []
     assert "asyncinfer_enqueue/handler.py" in names
+
+
+def terraform_archive_excludes() -> tuple[str, list[str]]:
+    """source_dir and excludes of infra/main.tf's archive_file "enqueue" (what Terraform packs)."""
+    blocks = hcl2.load((ROOT / "infra" / "main.tf").open())["data"]
+    (archive,) = [b['"archive_file"']['"enqueue"'] for b in blocks if '"archive_file"' in b]
+    return archive["source_dir"].strip('"'), [e.strip('"') for e in archive["excludes"]]
+
+
+def excluded_by_globs(relative: pathlib.PurePosixPath, patterns: list[str]) -> bool:
+    """The archive provider's glob excludes: `**/x` matches a file or folder named x anywhere."""
+    for pattern in patterns:
+        if pattern.startswith("**/"):
+            if any(fnmatch.fnmatchcase(part, pattern[3:]) for part in relative.parts):
+                return True
+        elif fnmatch.fnmatchcase(relative.as_posix(), pattern):
+            return True
+    return False
+
+
+def test_zip_packs_the_same_files_as_terraforms_archive_file(zip_builder, tmp_path):
+    source_dir, excludes = terraform_archive_excludes()
+    assert source_dir.endswith("/../lambda")
+    # Bytecode is present once tests have imported the code; plant some to be sure.
+    source = tmp_path / "lambda"
+    shutil.copytree(zip_builder.SOURCE_DIR, source)
+    (source / "asyncinfer_shared" / "__pycache__").mkdir(exist_ok=True)
+    (source / "asyncinfer_shared" / "__pycache__" / "contract.cpython-311.pyc").write_bytes(b"x")
+    every_file = [p.relative_to(source) for p in source.rglob("*") if p.is_file()]
+    terraform_packs = sorted(
+        p.as_posix()
+        for p in every_file
+        if not excluded_by_globs(pathlib.PurePosixPath(p), excludes)
+    )
+    assert [p.as_posix() for p in zip_builder.source_files(source)] == terraform_packs
