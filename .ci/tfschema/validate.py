@@ -108,7 +108,7 @@ class Validator:
             for block in root.blocks:
                 if block.type == "provider" and block.labels == [SCHEMA_PROVIDER]:
                     self._check_body(block, self.schema["provider_config"], "provider aws")
-            for reference in root.all_references():
+            for reference in self._references(root):
                 self._check_reference(reference, declared)
 
     @staticmethod
@@ -118,6 +118,17 @@ class Validator:
                 yield block.type, block
             elif block.type == "check":  # scoped data sources live inside check blocks
                 yield from (("data", b) for b in block.blocks if b.type == "data")
+
+    @staticmethod
+    def _references(root: Block):
+        yield from (r for argument in root.arguments.values() for r in argument.references)
+        for block in root.blocks:
+            if block.type in ("moved", "removed"):
+                # `from` names an address that is gone by design; only `to` must exist.
+                for name, argument in block.arguments.items():
+                    yield from argument.references if name != "from" else ()
+            else:
+                yield from block.all_references()
 
     def _report(self, line: int, message: str) -> None:
         self.problems.append(Problem(self._path, line, message))

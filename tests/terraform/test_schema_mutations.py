@@ -38,6 +38,16 @@ data "archive_file" "code" {
 resource "aws_sqs_queue" "dlq" {
   name                      = "work-dlq"
   message_retention_seconds = 1209600
+  policy                    = <<-EOT
+    {"Statement": [{"Effect": "Deny", "Principal": {"AWS": "$${aws:username}"},
+      "Action": "sqs:*", "Condition": {"StringNotEquals": {
+        "aws:SourceAccount": "${data.aws_caller_identity.current.account_id}"}}}]}
+  EOT
+}
+
+moved {
+  from = aws_sqs_queue.old_work
+  to   = aws_sqs_queue.work
 }
 
 resource "aws_sqs_queue" "work" {
@@ -298,10 +308,26 @@ MUTATIONS = [
     (
         "data_source_reference_to_missing_attribute",
         "main.tf",
-        "data.aws_caller_identity.current.account_id",
-        "data.aws_caller_identity.current.account",
+        '"artifacts-${data.aws_caller_identity.current.account_id}"',
+        '"artifacts-${data.aws_caller_identity.current.account}"',
         "current.account}",
         'data.aws_caller_identity has no attribute "account"',
+    ),
+    (
+        "heredoc_reference_to_missing_attribute",
+        "main.tf",
+        '"${data.aws_caller_identity.current.account_id}"}',
+        '"${data.aws_caller_identity.current.acount_id}"}',
+        "policy                    = <<-EOT",
+        'data.aws_caller_identity has no attribute "acount_id"; did you mean "account_id"?',
+    ),
+    (
+        "moved_block_to_undeclared_resource",
+        "main.tf",
+        "  to   = aws_sqs_queue.work\n",
+        "  to   = aws_sqs_queue.wrok\n",
+        "aws_sqs_queue.wrok",
+        "reference to undeclared aws_sqs_queue.wrok",
     ),
     (
         "reference_to_undeclared_resource",
