@@ -25,6 +25,10 @@ resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Cross-region replication is a per-account choice; versioning already protects against overwrites.
   #checkov:skip=CKV_AWS_18:Access logging needs a separate log bucket; CloudTrail records the API calls on these two small buckets.
   #checkov:skip=CKV2_AWS_62:No consumer for event notifications on state or model objects.
+  #checkov:skip=CKV_AWS_21:Versioning is aws_s3_bucket_versioning.this (for_each over the same buckets); checkov does not link for_each siblings.
+  #checkov:skip=CKV_AWS_145:KMS encryption is aws_s3_bucket_server_side_encryption_configuration.this (for_each siblings, not linked by checkov).
+  #checkov:skip=CKV2_AWS_6:The public access block is aws_s3_bucket_public_access_block.this (for_each siblings, not linked by checkov).
+  #checkov:skip=CKV2_AWS_61:The lifecycle rules are aws_s3_bucket_lifecycle_configuration.this (for_each siblings, not linked by checkov).
   bucket = each.value
 }
 
