@@ -8,6 +8,9 @@ import pytest
 
 from tests.terraform.tf_checks import checkov_check, checkov_report_of_repo, plant, tree_copy
 
+# The first scan on a fresh machine installs checkov into .tools/checkov (a few minutes).
+pytestmark = pytest.mark.timeout(1500)
+
 LATEST_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/asyncinfer-worker:latest"
 SKIP_WITH_REASON = (
     "  #checkov:skip=CKV_AWS_117:The functions reach only AWS APIs (IAM-authorised, TLS); a VPC "
