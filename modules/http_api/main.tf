@@ -59,7 +59,7 @@ resource "aws_apigatewayv2_route" "this" {
   #checkov:skip=CKV_AWS_309:Auth is an input (jwt_authorizer, on in staging and prod); /health stays open by design for uptime checks.
   # Health stays open for load balancers and uptime checks; the rest use the JWT authorizer when set.
   authorization_type = each.value.protected && var.jwt_authorizer != null ? "JWT" : "NONE"
-  authorizer_id      = each.value.protected && var.jwt_authorizer != null ? aws_apigatewayv2_authorizer.jwt[0].id : null
+  authorizer_id      = each.value.protected ? one(aws_apigatewayv2_authorizer.jwt[*].id) : null
 }
 
 # Only this API may invoke the alias.
