@@ -102,12 +102,14 @@ def deps_dir() -> pathlib.Path:
 @pytest.fixture(scope="module")
 def task_root(final_stage, deps_dir) -> pathlib.Path:
     """Replay the final stage's COPY lines: deps hard-linked, our sources copied."""
-    stage_bases = {s.name: s.base for s in dockerfile.stages(DOCKERFILE)}
+    model_stage = next(s for s in dockerfile.stages(DOCKERFILE) if s.name == "model")
     shutil.rmtree(IMAGE_ROOT, ignore_errors=True)
     IMAGE_ROOT.mkdir(parents=True)
     for copy in dockerfile.copies(final_stage):
         if copy.from_stage == "model":
-            assert stage_bases["model"] == "scratch"  # empty unless a model context is given
+            # by default an empty folder: the model comes from S3 unless a build bakes it in
+            assert copy.sources == ("/artifacts/",)
+            assert model_stage.instructions == [("RUN", "mkdir -p /artifacts")]
             continue
         assert copy.destination.startswith(TASK_ROOT), copy
         target = IMAGE_ROOT / copy.destination.removeprefix(TASK_ROOT).strip("/")
