@@ -34,3 +34,10 @@ def test_card_names_the_sha256_of_the_model_file_beside_it(card):
 def test_card_credits_the_data_source(card):
     assert "Bo Pang and Lillian Lee" in card
     assert "Proceedings of the\nACL, 2004" in card
+
+
+def test_model_file_holds_no_path_of_this_checkout():
+    # model_version is derived from the file's sha256: a checkout path inside the file (as
+    # TorchScript's debug records carry) would give the same weights another version per clone.
+    checkout = str(ARTIFACTS.parents[2]).encode()
+    assert checkout not in (ARTIFACTS / "sentiment.pt").read_bytes()

@@ -163,10 +163,9 @@ By movie (no movie's reviews appear in two parts): sorted movie names, shuffled 
 
 - `{facts.file_name}`: sha256 `{facts.sha256}`
 - model_version: `{stem}-{facts.sha256[:12]}`
-- Rebuild: `make model` (`worker/model/train.py`). A rebuild in the same checkout writes the
-  same bytes. The file embeds the absolute paths of its Python sources as TorchScript debug
-  information, so a checkout at another path gets another sha256 with the same weights and
-  outputs.
+- Rebuild: `make model` (`worker/model/train.py`). A rebuild writes the same bytes, in any
+  checkout: TorchScript's debug records, which hold the absolute paths of the Python sources,
+  are left out of the file.
 
 ## Limitations
 

@@ -2,9 +2,11 @@
 
 import dataclasses
 import hashlib
+import io
 import pathlib
 import statistics
 import time
+import zipfile
 
 import torch
 
@@ -13,11 +15,48 @@ from .network import SentimentClassifier
 WARM_UP_FORWARDS = 3
 
 
+DEBUG_RECORD_SUFFIX = ".debug_pkl"
+SERIALIZATION_ID_SUFFIX = ".data/serialization_id"
+
+
 def save_scripted(model: SentimentClassifier, path: pathlib.Path) -> str:
     """Script and save the model; returns the file's sha256."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.jit.save(torch.jit.script(model.eval()), str(path))
+    buffer = io.BytesIO()
+    torch.jit.save(torch.jit.script(model.eval()), buffer)
+    path.write_bytes(without_debug_records(buffer.getvalue()))
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def without_debug_records(archive: bytes) -> bytes:
+    """The TorchScript archive minus its `*.debug_pkl` source-range records.
+
+    Those records hold the absolute paths of our Python sources, so the same weights saved from
+    two checkouts would get two sha256s, and model_version is derived from the sha256. torch.jit
+    loads and runs the archive the same without them; only its error messages lose source lines.
+    The archive's serialization id is a checksum that covered the dropped records, so it is
+    recomputed from what is kept. Entries keep their names, order and timestamps.
+    """
+    source = zipfile.ZipFile(io.BytesIO(archive))
+    kept = [e for e in source.infolist() if not e.filename.endswith(DEBUG_RECORD_SUFFIX)]
+    contents = {entry.filename: source.read(entry) for entry in kept}
+    for name in contents:
+        if name.endswith(SERIALIZATION_ID_SUFFIX):
+            contents[name] = serialization_id(contents, exclude=name)
+    stripped = io.BytesIO()
+    with zipfile.ZipFile(stripped, "w", zipfile.ZIP_STORED) as target:
+        for entry in kept:
+            target.writestr(entry, contents[entry.filename])
+    return stripped.getvalue()
+
+
+def serialization_id(contents: dict[str, bytes], exclude: str) -> bytes:
+    """A 40-digit id, like torch's own, derived from every other record's name and bytes."""
+    digest = hashlib.sha256()
+    for name, data in contents.items():
+        if name != exclude:
+            digest.update(name.encode() + b"\0" + data)
+    return str(int(digest.hexdigest(), 16))[:40].encode()
 
 
 def predict(model: torch.jit.ScriptModule, texts: list[str], batch_size: int) -> torch.Tensor:
