@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
@@ -49,7 +50,7 @@ def run_burst(
     started = time.monotonic()
     texts = [f"{TEXTS[index % len(TEXTS)]} (#{index})" for index in range(count)]
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        submitted = list(pool.map(_submit_quietly(client), texts))
+        submitted = list(pool.map(_quietly(client.submit), texts))
         ids = [answer["request_id"] for answer in submitted if answer]
         final = poll_until_terminal(client, pool, ids, started + timeout)
     wall = time.monotonic() - started
@@ -81,14 +82,17 @@ def run_burst(
     )
 
 
-def _submit_quietly(client: ApiClient):
-    def submit(text: str) -> dict | None:
+def _quietly(call: Callable[[str], dict]) -> Callable[[str], dict | None]:
+    """`call`, with None instead of an API or network error (counted later as not accepted or
+    not finished, rather than aborting the whole burst)."""
+
+    def quiet(argument: str) -> dict | None:
         try:
-            return client.submit(text)
+            return call(argument)
         except (ApiError, OSError):
             return None
 
-    return submit
+    return quiet
 
 
 def poll_until_terminal(client: ApiClient, pool, ids: list[str], deadline: float) -> dict:
@@ -97,23 +101,13 @@ def poll_until_terminal(client: ApiClient, pool, ids: list[str], deadline: float
     final: dict[str, dict] = {}
     while len(final) < len(ids) and time.monotonic() < deadline:
         waiting = [request_id for request_id in ids if request_id not in final]
-        statuses = pool.map(_status_quietly(client), waiting)
+        statuses = pool.map(_quietly(client.status), waiting)
         for request_id, status in zip(waiting, statuses, strict=True):
             if status and status.get("status") in TERMINAL_STATUSES:
                 final[request_id] = status
         if len(final) < len(ids):
             time.sleep(POLL_ROUND_SECONDS)
     return final
-
-
-def _status_quietly(client: ApiClient):
-    def status(request_id: str) -> dict | None:
-        try:
-            return client.status(request_id)
-        except (ApiError, OSError):
-            return None
-
-    return status
 
 
 def _percentile(sorted_values: list[float], percent: float) -> float:

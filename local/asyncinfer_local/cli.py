@@ -148,7 +148,7 @@ def _up(args: argparse.Namespace) -> int:
         _print_banner(info, embedded=args.endpoint_url is None)
         if args.ready_file:
             _write_atomically(pathlib.Path(args.ready_file), json.dumps(info))
-        while not stop.wait(0.5):
+        while not stop.wait(0.2):
             pass
         print("stopping...", file=sys.stderr, flush=True)
     print("stopped", file=sys.stderr, flush=True)

@@ -7,7 +7,7 @@ import json
 import time
 from typing import Any
 
-from asyncinfer_shared.contract import Attr, Status, utc_now_iso
+from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
 from tests.integration.target import Target
 
 DRAIN_TIMEOUT_SECONDS = 30.0
@@ -69,3 +69,20 @@ def find_in_dlq(target: Target, body: str, timeout: float = DRAIN_TIMEOUT_SECOND
 
 def message_body(**fields: Any) -> str:
     return json.dumps(fields, separators=(",", ":"))
+
+
+def redeliver(api, target: Target, text: str, threshold: float) -> tuple[dict, dict]:
+    """Submit, wait until succeeded, send the very same message again as at-least-once
+    delivery may, wait until it is consumed: the status before and after the redelivery."""
+    accepted = api.submit(text, threshold)
+    first = api.wait(accepted["request_id"], timeout=DRAIN_TIMEOUT_SECONDS)
+    assert first["status"] == "succeeded", first
+    again = InferenceMessage(
+        request_id=accepted["request_id"],
+        text=text,
+        threshold=threshold,
+        submitted_at=first["created_at"],
+    )
+    send(target, again.to_json())
+    wait_until_drained(target)
+    return first, api.status(accepted["request_id"])
