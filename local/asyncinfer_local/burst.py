@@ -24,7 +24,8 @@ TEXTS = (
     "the best thing I have seen all year",
     "two hours I will never get back",
 )
-POLL_ROUND_SECONDS = 0.25
+# Status polls load the same stack; latency comes from its timestamps, so poll sparingly.
+POLL_ROUND_SECONDS = 1.0
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from asyncinfer_shared.contract import Status
 
 from . import defaults
 from .client import DEFAULT_API_URL, ApiClient, ApiError, WaitTimeout
+from .lambda_runtime import HandlerNotFound
 from .settings import SettingsError, parse_assignment
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_TIMEOUT = 0, 1, 2, 3
@@ -29,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ApiError as error:
         print(json.dumps({"status_code": error.status, "body": error.body}), file=sys.stderr)
         return EXIT_ERROR
-    except (OSError, SettingsError) as error:
+    except (OSError, SettingsError, HandlerNotFound) as error:
         print(f"asyncinfer: {error}", file=sys.stderr)
         return EXIT_ERROR
 

@@ -28,14 +28,21 @@ class InvocationError(Exception):
         self.message = message
 
 
+class HandlerNotFound(RuntimeError):
+    """The handler name does not lead to a callable (Lambda's Runtime.ImportModuleError)."""
+
+
 def load_handler(dotted: str) -> Handler:
     """`package.module.function` (Lambda's notation) or `package.module:function`."""
     module_name, sep, attribute = dotted.rpartition(":" if ":" in dotted else ".")
     if not sep or not module_name or not attribute:
-        raise ValueError(f"Handler {dotted!r} is not module.function.")
-    handler = getattr(importlib.import_module(module_name), attribute)
+        raise HandlerNotFound(f"Handler {dotted!r} is not module.function.")
+    try:
+        handler = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise HandlerNotFound(f"Cannot load handler {dotted!r}: {error}") from error
     if not callable(handler):
-        raise TypeError(f"Handler {dotted!r} is not callable.")
+        raise HandlerNotFound(f"Handler {dotted!r} is not callable.")
     return handler
 
 

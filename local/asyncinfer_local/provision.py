@@ -11,8 +11,6 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import ClientError
 
-from asyncinfer_shared.contract import Attr
-
 from .aws import Endpoint
 from .settings import Settings
 
@@ -51,7 +49,9 @@ def provision(endpoint: Endpoint, settings: Settings, name_prefix: str) -> Resou
         },
     )
     table = f"{name_prefix}-results"
-    _ensure_table(endpoint.client("dynamodb"), table, settings.ttl_attribute)
+    _ensure_table(
+        endpoint.client("dynamodb"), table, settings.get("results.hash_key"), settings.ttl_attribute
+    )
     return Resources(queue_url, _queue_arn(sqs, queue_url), dlq_url, dlq_arn, table)
 
 
@@ -112,7 +112,7 @@ def _queue_arn(sqs, url: str) -> str:
     ]
 
 
-def _ensure_table(dynamodb, name: str, ttl_attribute: str) -> None:
+def _ensure_table(dynamodb, name: str, hash_key: str, ttl_attribute: str) -> None:
     try:
         dynamodb.describe_table(TableName=name)
     except ClientError as error:
@@ -121,8 +121,8 @@ def _ensure_table(dynamodb, name: str, ttl_attribute: str) -> None:
         dynamodb.create_table(
             TableName=name,
             BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": Attr.REQUEST_ID, "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": Attr.REQUEST_ID, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": hash_key, "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": hash_key, "KeyType": "HASH"}],
             SSESpecification={"Enabled": True},
         )
         dynamodb.get_waiter("table_exists").wait(

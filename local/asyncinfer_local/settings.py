@@ -132,4 +132,5 @@ def _coerce(name: str, current: Any, value: Any) -> Any:
             return int(number)
         return kind(value)
     except (KeyError, TypeError, ValueError) as error:
-        raise SettingsError(f"Setting {name} must be a {kind.__name__}, got {value!r}.") from error
+        message = f"Setting {name} must be of type {kind.__name__}, got {value!r}."
+        raise SettingsError(message) from error
