@@ -68,16 +68,13 @@ def install(requirements: pathlib.Path, venv: pathlib.Path, torch_source: list[s
     return cpu_torch
 
 
-def copy_site_packages(venv: pathlib.Path, out: pathlib.Path) -> None:
+def move_site_packages(venv: pathlib.Path, out: pathlib.Path) -> None:
+    """Move (not copy: the venv sits on the same filesystem) every package into `out`."""
     (site_packages,) = venv.glob("lib/python3.*/site-packages")
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True)
     for entry in sorted(site_packages.iterdir()):
-        if VENV_TOOLING.match(entry.name):
-            continue
-        if entry.is_dir():
-            shutil.copytree(entry, out / entry.name, symlinks=True, dirs_exist_ok=True)
-        else:
-            shutil.copy2(entry, out / entry.name)
+        if not VENV_TOOLING.match(entry.name):
+            entry.rename(out / entry.name)
 
 
 def prune(out: pathlib.Path) -> None:
@@ -101,12 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         torch_source = [str(args.torch_wheel)]
     else:
         torch_source = ["--index-url", args.torch_index_url, f"torch=={pin}"]
-    with tempfile.TemporaryDirectory(prefix="worker-deps-") as work:
+    out = args.out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".worker-deps-", dir=out.parent) as work:
         venv = pathlib.Path(work) / "venv"
         torch_version = install(args.requirements, venv, torch_source)
-        copy_site_packages(venv, args.out)
-    prune(args.out)
-    print(f"{args.out}: worker dependencies installed (torch {torch_version}, pinned {pin})")
+        move_site_packages(venv, out)
+    prune(out)
+    print(f"{out}: worker dependencies installed (torch {torch_version}, pinned {pin})")
     return 0
 
 
