@@ -11,9 +11,9 @@ import socket
 import subprocess
 import sys
 
-import boto3
 import pytest
 
+from asyncinfer_local.aws import Endpoint
 from tests.packaging.ci_scripts import ROOT, load_ci_script
 
 WRAPPER = ROOT / ".ci" / "terraform.py"
@@ -73,15 +73,13 @@ def wrapper(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def state_bucket(moto_endpoint) -> str:
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=moto_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    s3.create_bucket(Bucket=STATE_BUCKET)
+def state_s3(moto_endpoint):
+    return Endpoint(moto_endpoint, "us-east-1", dummy_credentials=True).client("s3")
+
+
+@pytest.fixture(scope="module")
+def state_bucket(state_s3) -> str:
+    state_s3.create_bucket(Bucket=STATE_BUCKET)
     return STATE_BUCKET
 
 
@@ -182,7 +180,7 @@ resource "terraform_data" "deployment" {
 
 
 def test_apply_applies_exactly_the_saved_plan_and_refuses_it_once_stale(
-    tmp_path, moto_endpoint, state_bucket, monkeypatch, capsys
+    tmp_path, moto_endpoint, state_s3, state_bucket, monkeypatch, capsys
 ):
     for name, value in with_credentials_env(tmp_path, moto_endpoint).items():
         monkeypatch.setenv(name, value)
@@ -199,13 +197,7 @@ def test_apply_applies_exactly_the_saved_plan_and_refuses_it_once_stale(
     assert "Plan: 1 to add" in plan_file.with_suffix(".md").read_text()
     monkeypatch.setenv("TF_VAR_image", "a value the saved plan does not have")
     assert wrapper_module.main(["apply", *args]) == 0
-    state = boto3.client(
-        "s3",
-        endpoint_url=moto_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    ).get_object(Bucket=STATE_BUCKET, Key="demo/terraform.tfstate")
+    state = state_s3.get_object(Bucket=STATE_BUCKET, Key="demo/terraform.tfstate")
     assert "repo@sha256:" + "a" * 64 in state["Body"].read().decode()
 
     capsys.readouterr()
