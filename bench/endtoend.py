@@ -7,22 +7,24 @@ runs).
 
 Ceiling: the same emulator (the stack's moto server) given the raw operations of the same N
 requests, as many at once as the burst's clients make, but no HTTP API, no Lambda emulation,
-no handler logic and no model: per request a conditional put, a send, two conditional updates
-and one status read; per batch of 10 a receive and a batch delete. The gap between the two is
+no handler logic and no model: per request the enqueue function's conditional put and send, the
+worker's two conditional updates and the status reads the burst made; per batch of 10 a
+receive and a batch delete. The calls are made by our own adapters (ResultsTable, SqsWorkQueue,
+ResultsStore), so they are the very same operations. The gap between the two is
 what our code and the local stack add on top of the emulator.
 """
 
 from __future__ import annotations
 
-import json
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from asyncinfer_enqueue.dynamodb_store import ResultsTable
+from asyncinfer_enqueue.sqs_queue import SqsWorkQueue
 from asyncinfer_local.aws import Endpoint
 from asyncinfer_local.burst import poll_until_terminal, run_burst
 from asyncinfer_local.client import ApiClient
@@ -34,8 +36,10 @@ from asyncinfer_shared.contract import (
     InferenceMessage,
     Status,
     parse_message,
+    prediction_result,
     utc_now_iso,
 )
+from asyncinfer_worker.results_store import ResultsStore
 from bench.events import bench_text
 from bench.runner import Measurement, compare
 from bench.stats import percentile
@@ -44,7 +48,7 @@ CLIENT_CONCURRENCY = 50  # `asyncinfer burst`'s default number of client connect
 UPDATE_CONCURRENCY = 10  # the worker's I/O pool: one thread per message of a batch
 RECEIVE_WAIT_SECONDS = 1
 CEILING_PREFIX = "bench-ceiling"
-CONDITION_FAILED = "ConditionalCheckFailedException"
+CEILING_RESULT = prediction_result(0.25, 0.75, 0.5, "ceiling")
 
 
 class EndToEndError(RuntimeError):
@@ -55,9 +59,10 @@ def run_end_to_end(sizes: list[int], runs: int, timeout_seconds: float) -> dict:
     settings = load_settings()
     results: dict[str, Any] = {"client_concurrency": CLIENT_CONCURRENCY, "bursts": {}}
     with StackProcess() as info:
-        client = ApiClient(info["api_url"], timeout=30.0)
+        client = PollCountingClient(info["api_url"], timeout=30.0)
         endpoint = Endpoint(info["endpoint_url"], info["region"], dummy_credentials=True)
-        ceiling = RawPipeline(endpoint, provision(endpoint, settings, CEILING_PREFIX), settings)
+        resources = provision(endpoint, settings, CEILING_PREFIX)
+        ceiling = RawPipeline(endpoint, resources, settings, client)
         # One small burst each first: connections, caches and the model's first batches.
         _burst(client, 10, timeout_seconds)()
         ceiling.measurement(10, timeout_seconds)()
@@ -75,18 +80,36 @@ def run_end_to_end(sizes: list[int], runs: int, timeout_seconds: float) -> dict:
     return results
 
 
-def _burst(client: ApiClient, count: int, timeout_seconds: float) -> Measurement:
+class PollCountingClient(ApiClient):
+    """The API client, counting the status polls a burst makes, so the ceiling can make as many
+    status reads."""
+
+    def __init__(self, base_url: str, timeout: float):
+        super().__init__(base_url, timeout)
+        self.polls = 0
+        self.polls_per_request = 1.0  # of the latest burst; 1 until one has run
+        self._lock = threading.Lock()
+
+    def status(self, request_id: str) -> dict:
+        with self._lock:
+            self.polls += 1
+        return super().status(request_id)
+
+
+def _burst(client: PollCountingClient, count: int, timeout_seconds: float) -> Measurement:
     def measure() -> tuple[dict[str, float], dict]:
+        polls_before = client.polls
         report = run_burst(client, count, CLIENT_CONCURRENCY, timeout_seconds)
         if report.succeeded != count:
             raise EndToEndError(f"burst of {count}: {report.as_dict()}")
+        client.polls_per_request = (client.polls - polls_before) / count
         metrics = {
             "throughput_rps": report.throughput_per_second,
             "span_s": count / report.throughput_per_second,
             "p50_ms": report.p50_ms,
             "p99_ms": report.p99_ms,
         }
-        return metrics, {}
+        return metrics, {"status_polls_per_request": client.polls_per_request}
 
     return measure
 
@@ -94,24 +117,37 @@ def _burst(client: ApiClient, count: int, timeout_seconds: float) -> Measurement
 class RawPipeline:
     """The emulator's ceiling for the pipeline's raw operations (see the module docstring)."""
 
-    def __init__(self, endpoint: Endpoint, resources: Resources, settings: Settings):
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        resources: Resources,
+        settings: Settings,
+        polls_from: PollCountingClient,
+    ):
         pool_size = CLIENT_CONCURRENCY + UPDATE_CONCURRENCY
         self._sqs = endpoint.client("sqs", max_pool_connections=pool_size)
-        self._dynamodb = endpoint.client("dynamodb", max_pool_connections=pool_size)
+        dynamodb = endpoint.client("dynamodb", max_pool_connections=pool_size)
         self._resources = resources
-        self._ttl_seconds = settings.result_ttl_seconds
+        self._ttl = settings.result_ttl_seconds
+        # The enqueue function's and the worker's own adapters: the very same calls.
+        self._pending = ResultsTable(dynamodb, resources.results_table)
+        self._queue = SqsWorkQueue(self._sqs, resources.queue_url)
+        self._store = ResultsStore(resources.results_table, dynamodb)
+        self._polls_from = polls_from
 
     def measurement(self, count: int, timeout_seconds: float) -> Measurement:
         def measure() -> tuple[dict[str, float], dict]:
-            return self.run(count, timeout_seconds), {}
+            reads = self._polls_from.polls_per_request
+            return self.run(count, timeout_seconds, reads), {"status_reads_per_request": reads}
 
         return measure
 
-    def run(self, count: int, timeout_seconds: float) -> dict[str, float]:
+    def run(self, count: int, timeout_seconds: float, reads: float = 1.0) -> dict[str, float]:
         """Rounds of one SQS batch each: put + send per request, receive, the two conditional
         updates per message, delete the batch, one status read per request. As many rounds run
         at once as keep CLIENT_CONCURRENCY calls in flight, so the emulator is saturated while
-        its queue stays short (moto's SQS slows down as a queue grows)."""
+        its queue stays short (moto's SQS slows down as a queue grows). `reads`: status reads
+        per request, as many as the latest burst's polls (at least one)."""
         created: dict[str, float] = {}
         completed: dict[str, float] = {}
         deadline = time.monotonic() + timeout_seconds
@@ -123,7 +159,9 @@ class RawPipeline:
             ids = [
                 request_id
                 for round_ids in loops.map(
-                    lambda indices: self._round(indices, calls, created, completed, deadline),
+                    lambda indices: self._round(
+                        indices, calls, created, completed, deadline, reads
+                    ),
                     rounds,
                 )
                 for request_id in round_ids
@@ -143,10 +181,11 @@ class RawPipeline:
             "p99_ms": percentile(latencies_ms, 0.99),
         }
 
-    def _round(self, indices, calls, created, completed, deadline: float) -> list[str]:
+    def _round(self, indices, calls, created, completed, deadline, reads: float) -> list[str]:
         ids = list(calls.map(lambda index: self._submit(index, created), indices))
         self._process(self._receive(len(ids), deadline), calls, completed)
-        list(calls.map(self.status, ids))
+        total_reads = max(len(ids), round(len(ids) * reads))
+        list(calls.map(self.status, (ids[n % len(ids)] for n in range(total_reads))))
         return ids
 
     def _sweep(self, count: int, calls, completed, deadline: float) -> None:
@@ -189,88 +228,33 @@ class RawPipeline:
             ).get("Messages", [])
         return messages
 
-    # -- the raw operations --------------------------------------------------------------------
+    # -- the raw operations: our own adapters' calls, without the handlers around them --------
 
     def _submit(self, index: int, created: dict[str, float]) -> str:
         request_id = str(uuid.uuid4())
         created[request_id] = time.time()
         now = datetime.now(UTC)
-        self._dynamodb.put_item(
-            TableName=self._resources.results_table,
-            Item={
-                Attr.REQUEST_ID: {"S": request_id},
-                Attr.STATUS: {"S": Status.PENDING.value},
-                Attr.CREATED_AT: {"S": utc_now_iso(now)},
-                Attr.ATTEMPTS: {"N": "0"},
-                Attr.EXPIRES_AT: {"N": str(int(now.timestamp()) + self._ttl_seconds)},
-            },
-            ConditionExpression="attribute_not_exists(#id)",
-            ExpressionAttributeNames={"#id": Attr.REQUEST_ID},
-        )
-        message = InferenceMessage(request_id, bench_text(index), 0.5, utc_now_iso(now))
-        self._sqs.send_message(QueueUrl=self._resources.queue_url, MessageBody=message.to_json())
+        submitted_at = utc_now_iso(now)
+        self._pending.put_pending(request_id, submitted_at, int(now.timestamp()) + self._ttl)
+        message = InferenceMessage(request_id, bench_text(index), 0.5, submitted_at)
+        self._queue.send(message.to_json())
         return request_id
 
     def _start(self, request_id: str) -> None:
-        self._update(
-            request_id,
-            "SET #status = :processing, #started = :now ADD #attempts :one",
-            "#status IN (:pending, :processing)",
-            {
-                ":processing": Status.PROCESSING.value,
-                ":pending": Status.PENDING.value,
-                ":now": utc_now_iso(),
-                ":one": 1,
-            },
-            {"#started": Attr.STARTED_AT, "#attempts": Attr.ATTEMPTS},
-        )
+        self._store.start_processing(request_id, utc_now_iso())
 
     def _finish(self, request_id: str) -> float | None:
         """When the request succeeded, or None for a duplicate delivery (moto, like SQS, can
         hand one message to two concurrent receivers): the first delivery's result stays."""
         finished_at = time.time()
-        stored = self._update(
-            request_id,
-            "SET #status = :succeeded, #result = :result, #completed = :now",
-            "#status = :processing",
-            {
-                ":succeeded": Status.SUCCEEDED.value,
-                ":processing": Status.PROCESSING.value,
-                ":result": json.dumps({"prediction": "positive"}),
-                ":now": utc_now_iso(),
-            },
-            {"#result": Attr.RESULT, "#completed": Attr.COMPLETED_AT},
+        stored = self._store.mark_succeeded(
+            request_id, CEILING_RESULT, {"queue_ms": 0.0, "inference_ms": 0.0}, utc_now_iso()
         )
         return finished_at if stored else None
 
-    def _update(self, request_id, expression, condition, values, names) -> bool:
-        """A conditional status update, as the worker makes them; False when the condition
-        failed (a duplicate delivery of a request already moved on)."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self._resources.results_table,
-                Key={Attr.REQUEST_ID: {"S": request_id}},
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames={"#status": Attr.STATUS, **names},
-                ExpressionAttributeValues={
-                    name: {"N": str(value)} if isinstance(value, int) else {"S": value}
-                    for name, value in values.items()
-                },
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != CONDITION_FAILED:
-                raise
-            return False
-        return True
-
     def status(self, request_id: str) -> dict:
-        item = self._dynamodb.get_item(
-            TableName=self._resources.results_table,
-            Key={Attr.REQUEST_ID: {"S": request_id}},
-            ConsistentRead=True,
-        )["Item"]
-        return {"status": item[Attr.STATUS]["S"]}
+        item = self._pending.get(request_id)
+        return {"status": item[Attr.STATUS] if item else None}
 
 
 class _StatusReader:

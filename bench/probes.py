@@ -10,9 +10,11 @@ import json
 import resource
 import sys
 import time
+from pathlib import Path
 
 WORKER_MODULES = {"ours": "asyncinfer_worker.handler", "baseline": "bench.baseline.worker"}
-WARM_UP_EVENT = {"version": "0", "source": "aws.events", "detail-type": "Scheduled Event"}
+# The repository's sample scheduled warm-up event (read with the stdlib, before any clock).
+WARM_UP_EVENT_FILE = Path(__file__).resolve().parent.parent / "tests/events/eventbridge_warmup.json"
 
 
 def bare_import(module: str) -> dict:
@@ -31,10 +33,11 @@ def worker_init(side: str) -> dict:
     """Import the handler module, then send it the scheduled warm-up event (model load and
     warm-up forwards), as a provisioned or warmed container does before its first batch. Then
     process one real batch of 10 in moto's mock and report the process's peak RSS."""
+    warm_up_event = json.loads(WARM_UP_EVENT_FILE.read_text())
     started = time.perf_counter()
     module = importlib.import_module(WORKER_MODULES[side])
     imported = time.perf_counter()
-    module.handler(dict(WARM_UP_EVENT), None)
+    module.handler(warm_up_event, None)
     initialised = time.perf_counter()
     rss_mb = _peak_rss_after_a_batch(module)
     return {
