@@ -203,9 +203,12 @@ class Validator:
                 if body is None:
                     continue
             present.add(name)
-            if name in blocks:
-                self._check_body(body, blocks[name][1], f"{where}.{name}")
-            elif name in arguments or name in objects:
+            if name in blocks or name in objects:
+                # An object attribute may also be written as blocks: the provider's legacy
+                # "attributes as blocks" (security group ingress, route table route) allow both.
+                nested_schema = (blocks.get(name) or objects[name])[1]
+                self._check_body(body, nested_schema, f"{where}.{name}")
+            elif name in arguments:
                 self._report(
                     nested.line,
                     f'{where}: "{name}" is an argument, not a nested block: write `{name} = ...`',
@@ -236,7 +239,7 @@ class Validator:
             if required and name not in block.arguments:
                 self._report(block.line, f'{where}: missing required argument "{name}"')
         for name, (required, _) in objects.items():
-            if required and name not in block.arguments:
+            if required and name not in block.arguments and name not in present:
                 self._report(block.line, f'{where}: missing required argument "{name}"')
         for name, (required, _) in blocks.items():
             if required and name not in present:

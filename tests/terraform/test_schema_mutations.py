@@ -126,6 +126,27 @@ resource "aws_lambda_function" "enqueue" {
 locals {
   queue_arns = aws_sqs_queue.work[*].arn
 }
+
+resource "aws_security_group" "endpoints" {
+  name = "endpoints"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+  }
+  egress = [{
+    from_port        = 0
+    to_port          = 0
+    protocol         = "-1"
+    cidr_blocks      = ["0.0.0.0/0"]
+    description      = null
+    ipv6_cidr_blocks = []
+    prefix_list_ids  = []
+    security_groups  = []
+    self             = false
+  }]
+}
 """
 
 OUTPUTS_TF = """\
@@ -173,7 +194,7 @@ def line_of(path: pathlib.Path, text: str) -> int:
 def test_representative_tree_is_clean(tree):
     validator = Validator(load_schema())
     assert validator.validate_files(sorted(tree.glob("*.tf"))) == []
-    assert validator.stats.resources == 6  # archive_file is counted as skipped, not checked
+    assert validator.stats.resources == 7  # archive_file is counted as skipped, not checked
     assert validator.stats.skipped == {"archive_file": 1}
 
 
@@ -230,6 +251,15 @@ MUTATIONS = [
         "  tags {\n    owner",
         "  tags {",
         'aws_sqs_queue.work: "tags" is an argument, not a nested block',
+    ),
+    (
+        "misspelt_argument_in_attribute_written_as_block",
+        "main.tf",
+        "    from_port   = 443",
+        "    form_port   = 443",
+        "form_port",
+        'aws_security_group.endpoints.ingress: unknown argument "form_port"; '
+        'did you mean "from_port"?',
     ),
     (
         "misspelt_nested_block",
