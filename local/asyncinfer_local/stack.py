@@ -19,7 +19,7 @@ from asyncinfer_shared.contract import utc_now_iso
 from . import defaults
 from .aws import DUMMY_CREDENTIALS, EmbeddedAws, Endpoint, ensure_port_free
 from .http_api import HttpApi
-from .lambda_runtime import FunctionConfig, InvocationError, invoke, load_handler
+from .lambda_runtime import FunctionConfig, Handler, InvocationError, invoke, load_handler
 from .provision import Resources, provision, upload_model
 from .settings import Settings, load_settings
 from .sqs_mapping import MappingConfig, SqsEventSourceMapping
@@ -42,8 +42,8 @@ class LocalStack:
         setting_overrides: Mapping[str, Any] | None = None,
         model_path: str | None = None,
         model_file: pathlib.Path = defaults.MODEL_FILE,
-        enqueue_handler: str = defaults.ENQUEUE_HANDLER,
-        worker_handler: str = defaults.WORKER_HANDLER,
+        enqueue_handler: str | Handler = defaults.ENQUEUE_HANDLER,
+        worker_handler: str | Handler = defaults.WORKER_HANDLER,
         poll_wait_seconds: int = defaults.POLL_WAIT_SECONDS,
         enqueue_concurrency: int = defaults.ENQUEUE_CONCURRENCY,
         warm_worker: bool = True,
@@ -53,7 +53,8 @@ class LocalStack:
         """endpoint_url: an AWS endpoint already running (LocalStack...); None starts moto on
         api_host:aws_port. model_path: what the worker gets as MODEL_PATH; an s3:// URL gets
         model_file uploaded there first. setting_overrides: `section.key` -> value over
-        infra/settings.json (and its ASYNCINFER_* environment overrides)."""
+        infra/settings.json (and its ASYNCINFER_* environment overrides). enqueue_handler,
+        worker_handler: dotted names, imported once the environment is set, or callables."""
         self.settings = settings or load_settings(setting_overrides)
         self._api_host, self._api_port, self._aws_port = api_host, api_port, aws_port
         self._endpoint_url = endpoint_url
@@ -146,7 +147,10 @@ class LocalStack:
         if self._model_path.startswith("s3://"):
             upload_model(self.endpoint, self._model_path, self._model_file)
         os.environ.update(self._function_environment())
-        enqueue, worker = (load_handler(name) for name in self._handler_names)
+        # Imported only now, as Lambda does: after the environment is set.
+        enqueue, worker = (
+            name if callable(name) else load_handler(name) for name in self._handler_names
+        )
         if self._warm_worker:
             self._warm(worker)
         self._api = HttpApi(

@@ -1,18 +1,32 @@
-"""`asyncinfer up` as a process: idempotent provisioning against an endpoint that is already
-running, and a clean stop on SIGTERM or Ctrl-C (SIGINT). These start stacks of their own."""
+"""The stack's life cycle: idempotent provisioning against an endpoint that is already running,
+a clean stop on SIGTERM or Ctrl-C (SIGINT), a model served from S3, and the in-process Python
+API's environment handling. These start stacks of their own."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import signal
 import socket
+import time
 import uuid
 
 import pytest
 
 from asyncinfer_local.client import ApiClient
+from asyncinfer_local.defaults import MODEL_FILE
 from asyncinfer_local.process import StackProcess
+from asyncinfer_local.stack import LocalStack
+from tests.integration.target import target_from_stack
 
 FAST_START = ["--no-warm"]
+WORKER_VARIABLES = (
+    "RESULTS_TABLE",
+    "DLQ_URL",
+    "MAX_RECEIVE_COUNT",
+    "MODEL_PATH",
+    "AWS_ENDPOINT_URL",
+)
 
 
 @pytest.fixture
@@ -73,3 +87,60 @@ def test_busy_api_port_is_refused_with_a_clear_message(tmp_path):
         with pytest.raises(RuntimeError, match="ASYNCINFER_API_PORT"):
             stack.start()
         stack.cleanup()
+
+
+def test_model_at_an_s3_model_path_is_uploaded_and_served(tmp_path):
+    prefix = f"asyncinfer-s3-{uuid.uuid4().hex[:8]}"
+    model_url = f"s3://{prefix}-models/sentiment.pt"
+    with StackProcess(
+        extra_args=["--name-prefix", prefix, "--model-path", model_url],
+        log_path=tmp_path / "s3.log",
+    ) as info:
+        target = target_from_stack(info)
+        stored = target.client("s3").head_object(Bucket=f"{prefix}-models", Key="sentiment.pt")
+        api = ApiClient(info["api_url"])
+        final = api.wait(api.submit("fine")["request_id"], timeout=60)
+    digest = hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()
+    assert stored["Metadata"]["sha256"] == digest
+    assert final["status"] == "succeeded"
+    assert final["result"]["model_version"] == f"sentiment-{digest[:12]}"
+
+
+def test_in_process_stack_gives_handlers_the_lambda_environment_and_restores_it():
+    before = dict(os.environ)
+    seen_by_worker: list[dict] = []
+
+    def enqueue(event, context):
+        return {name: os.environ.get(name) for name in ("RESULTS_TABLE", "QUEUE_URL")}
+
+    def worker(event, context):
+        seen_by_worker.append({name: os.environ.get(name) for name in WORKER_VARIABLES})
+        return {"batchItemFailures": []}
+
+    with LocalStack(
+        api_port=0,
+        aws_port=0,
+        name_prefix=f"asyncinfer-ip-{uuid.uuid4().hex[:8]}",
+        enqueue_handler=enqueue,
+        worker_handler=worker,
+        warm_worker=False,
+        poll_wait_seconds=1,
+        log=None,
+    ) as stack:
+        info = stack.info()
+        answer = ApiClient(info["api_url"]).call("GET", "/health")
+        target_from_stack(info).client("sqs").send_message(
+            QueueUrl=info["queue_url"], MessageBody="x"
+        )
+        deadline = time.monotonic() + 20
+        while not seen_by_worker and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert answer.body == {"RESULTS_TABLE": info["results_table"], "QUEUE_URL": info["queue_url"]}
+    assert seen_by_worker[0] == {
+        "RESULTS_TABLE": info["results_table"],
+        "DLQ_URL": info["dlq_url"],
+        "MAX_RECEIVE_COUNT": str(stack.settings.max_receive_count),
+        "MODEL_PATH": str(MODEL_FILE),
+        "AWS_ENDPOINT_URL": info["endpoint_url"],
+    }
+    assert dict(os.environ) == before
