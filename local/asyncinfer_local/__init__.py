@@ -1,0 +1,1 @@
+"""The asyncinfer stack on one machine (`asyncinfer up`) and the `asyncinfer` client."""
