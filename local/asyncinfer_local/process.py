@@ -26,13 +26,14 @@ STOP_TIMEOUT_SECONDS = 20.0
 class StackProcess:
     """`with StackProcess(settings={"queue.visibility_timeout_seconds": 30}) as info:` where
     info is the dict `asyncinfer up --ready-file` writes (api_url, endpoint_url, queue_url...).
-    The child's output goes to `log_path`."""
+    The child inherits this environment, with `env` on top (None unsets a variable); its output
+    goes to `log_path`."""
 
     def __init__(
         self,
         settings: Mapping[str, Any] | None = None,
         extra_args: list[str] | None = None,
-        env: Mapping[str, str] | None = None,
+        env: Mapping[str, str | None] | None = None,
         log_path: pathlib.Path | None = None,
     ):
         self._settings = dict(settings or {})
@@ -66,7 +67,12 @@ class StackProcess:
             *set_args,
             *self._extra_args,
         ]
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1", **self._env}
+        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        for name, value in self._env.items():  # None removes an inherited variable
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
                 command, stdout=log, stderr=subprocess.STDOUT, env=environment

@@ -14,10 +14,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 import boto3
-from localstack_client.session import Session as LocalSession
 
 DIRECT_ACCESS_VARIABLES = ("ASYNCINFER_QUEUE_URL", "ASYNCINFER_DLQ_URL", "ASYNCINFER_RESULTS_TABLE")
 SKIP_REASON = (
@@ -42,16 +40,17 @@ class Target:
         return bool(self.queue_url and self.dlq_url and self.results_table)
 
     def client(self, service: str) -> Any:
+        """A boto3 client for this target's endpoint. Explicit on purpose: localstack-client's
+        session would prefer an AWS_ENDPOINT_URL in the environment over the stack's own."""
         if self.endpoint_url is None:
             return boto3.client(service, region_name=self.region)
-        endpoint = urlparse(self.endpoint_url)
-        session = LocalSession(
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint_url,
+            region_name=self.region,
             aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
             aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
-            region_name=self.region,
-            localstack_host=endpoint.netloc,
         )
-        return session.client(service)
 
 
 def target_from_environment() -> Target | None:

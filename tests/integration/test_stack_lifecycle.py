@@ -20,6 +20,8 @@ from asyncinfer_local.stack import LocalStack
 from tests.integration.target import target_from_stack
 
 FAST_START = ["--no-warm"]
+# These stacks test the embedded endpoint, even when the suite runs with AWS_ENDPOINT_URL set.
+EMBEDDED = {"AWS_ENDPOINT_URL": None}
 WORKER_VARIABLES = (
     "RESULTS_TABLE",
     "DLQ_URL",
@@ -34,7 +36,9 @@ def stack_pair(tmp_path):
     """A stack with its own moto, and a second one using the first's endpoint and names."""
     prefix = f"asyncinfer-lc-{uuid.uuid4().hex[:8]}"
     first = StackProcess(
-        extra_args=[*FAST_START, "--name-prefix", prefix], log_path=tmp_path / "first.log"
+        extra_args=[*FAST_START, "--name-prefix", prefix],
+        env=EMBEDDED,
+        log_path=tmp_path / "first.log",
     )
     first_info = first.start()
     second = StackProcess(
@@ -82,7 +86,9 @@ def test_busy_api_port_is_refused_with_a_clear_message(tmp_path):
         port = taken.getsockname()[1]
         # The later --api-port wins over the "--api-port 0" StackProcess passes first.
         stack = StackProcess(
-            extra_args=[*FAST_START, "--api-port", str(port)], log_path=tmp_path / "busy.log"
+            extra_args=[*FAST_START, "--api-port", str(port)],
+            env=EMBEDDED,
+            log_path=tmp_path / "busy.log",
         )
         with pytest.raises(RuntimeError, match="ASYNCINFER_API_PORT"):
             stack.start()
@@ -94,6 +100,7 @@ def test_model_at_an_s3_model_path_is_uploaded_and_served(tmp_path):
     model_url = f"s3://{prefix}-models/sentiment.pt"
     with StackProcess(
         extra_args=["--name-prefix", prefix, "--model-path", model_url],
+        env=EMBEDDED,
         log_path=tmp_path / "s3.log",
     ) as info:
         target = target_from_stack(info)
