@@ -68,10 +68,12 @@ class HttpApi:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
         if self._thread is not None:
+            # shutdown() waits for serve_forever() to notice: only call it when that runs.
+            self._server.shutdown()
             self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
 
     def _serve(self, request: HttpRequest, host_header: str) -> HttpResponse:
         started = time.monotonic()
