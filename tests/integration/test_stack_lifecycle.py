@@ -151,3 +151,24 @@ def test_in_process_stack_gives_handlers_the_lambda_environment_and_restores_it(
         "AWS_ENDPOINT_URL": info["endpoint_url"],
     }
     assert dict(os.environ) == before
+
+
+def test_submit_while_the_queue_is_gone_gets_503_and_leaves_no_pending_item(tmp_path):
+    with StackProcess(
+        extra_args=[*FAST_START, "--name-prefix", f"asyncinfer-nq-{uuid.uuid4().hex[:8]}"],
+        env=EMBEDDED,
+        log_path=tmp_path / "no-queue.log",
+    ) as info:
+        target = target_from_stack(info)
+        target.client("sqs").delete_queue(QueueUrl=info["queue_url"])
+        response = ApiClient(info["api_url"]).call(
+            "POST", "/predict", b'{"text": "fine"}', {"content-type": "application/json"}
+        )
+        items = target.client("dynamodb").scan(TableName=info["results_table"])["Items"]
+    assert response.status == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.body["error"]["code"] == "service_unavailable"
+    assert "request_id" not in response.body
+    # The item written before the send was compensated: failed, never left pending.
+    assert [item["status"]["S"] for item in items] == ["failed"]
+    assert items[0]["error"]["M"]["code"]["S"] == "enqueue_failed"
