@@ -258,6 +258,10 @@ class Attr:
     ERROR = "error"  # map {code, message}, only when failed
     METRICS = "metrics"  # map {queue_ms, inference_ms}
     EXPIRES_AT = "expires_at"  # epoch seconds: the TTL attribute
+    # Epoch milliseconds, worker-only: while processing, the instant after which the delivery
+    # that holds the request is certainly over (its invocation's deadline). Until then no other
+    # delivery may start it; after it, one may take over (crash recovery).
+    LEASE_EXPIRES_AT = "lease_expires_at"
 
 
 DEFAULT_RESULT_TTL_SECONDS = 86400
