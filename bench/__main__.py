@@ -21,7 +21,6 @@ from bench.coldstart import run_cold_starts  # noqa: E402
 from bench.endtoend import run_end_to_end  # noqa: E402
 from bench.handler_bench import HandlerSizes, run_handler_benchmarks  # noqa: E402
 from bench.machine import REPO, machine_stamp  # noqa: E402
-from bench.mock_stack import function_environment  # noqa: E402
 from bench.report import validate, write_json, write_markdown  # noqa: E402
 from bench.targets import verdicts  # noqa: E402
 
@@ -39,6 +38,8 @@ class Preset:
     end_to_end_sizes: tuple[int, ...]
     end_to_end_runs: int
     end_to_end_timeout_seconds: float
+    # bursts also run on a stack with the SQS batching window at 0 (shows the window's share)
+    end_to_end_window_diagnostic_sizes: tuple[int, ...]
 
 
 PRESETS = {
@@ -51,6 +52,7 @@ PRESETS = {
         end_to_end_sizes=(200, 1000),
         end_to_end_runs=5,
         end_to_end_timeout_seconds=300,
+        end_to_end_window_diagnostic_sizes=(200,),
     ),
     "smoke": Preset(
         handler_runs=2,
@@ -61,6 +63,7 @@ PRESETS = {
         end_to_end_sizes=(10,),
         end_to_end_runs=1,
         end_to_end_timeout_seconds=60,
+        end_to_end_window_diagnostic_sizes=(10,),
     ),
 }
 SECTIONS = ("handlers", "cold_starts", "end_to_end")
@@ -101,9 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "cold_starts" in sections:
         _say("cold starts: fresh processes")
-        env = function_environment(_mock_resources(), args.model, max_receive_count=5)
         results["cold_starts"] = run_cold_starts(
-            env, preset.cold_start_runs, warm_up=preset.cold_start_warm_up
+            args.model, preset.cold_start_runs, warm_up=preset.cold_start_warm_up
         )
     if "end_to_end" in sections:
         _say("end to end: local stack vs emulator ceiling")
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             list(preset.end_to_end_sizes),
             preset.end_to_end_runs,
             preset.end_to_end_timeout_seconds,
+            list(preset.end_to_end_window_diagnostic_sizes),
         )
     results["duration_seconds"] = time.perf_counter() - started
     results["targets"] = [verdict.as_dict() for verdict in verdicts(results)]
@@ -125,14 +128,6 @@ def main(argv: list[str] | None = None) -> int:
     for verdict in verdicts(results):
         _say(f"{'MET   ' if verdict.met else 'MISSED'} {verdict.name}: {verdict.measured:.2f}")
     return 0
-
-
-def _mock_resources():
-    """The resource names moto's mock gives the stack (deterministic), for the probes' env."""
-    from bench.mock_stack import mocked_stack
-
-    with mocked_stack(MODEL) as stack:
-        return stack.resources
 
 
 def _parser() -> argparse.ArgumentParser:

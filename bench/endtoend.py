@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,12 +43,14 @@ from asyncinfer_shared.contract import (
 from asyncinfer_worker.results_store import ResultsStore
 from bench.events import bench_text
 from bench.runner import Measurement, compare
-from bench.stats import percentile
+from bench.stats import percentile, summary
 
 CLIENT_CONCURRENCY = 50  # `asyncinfer burst`'s default number of client connections
 UPDATE_CONCURRENCY = 10  # the worker's I/O pool: one thread per message of a batch
 RECEIVE_WAIT_SECONDS = 1
 CEILING_PREFIX = "bench-ceiling"
+BATCHING_WINDOW_SETTING = "worker.maximum_batching_window_in_seconds"
+WITHOUT_WINDOW = "ours_without_batching_window"
 CEILING_RESULT = prediction_result(0.25, 0.75, 0.5, "ceiling")
 
 
@@ -55,28 +58,54 @@ class EndToEndError(RuntimeError):
     """Requests were lost or failed: the run's numbers would be meaningless."""
 
 
-def run_end_to_end(sizes: list[int], runs: int, timeout_seconds: float) -> dict:
+def run_end_to_end(
+    sizes: list[int], runs: int, timeout_seconds: float, window_diagnostic_sizes: list[int]
+) -> dict:
+    """Bursts of each size, ours against the ceiling. For `window_diagnostic_sizes`, a second
+    stack with the SQS batching window set to 0 runs in the same runs too: it shows how much of
+    the gap is the window (a deliberate setting: fuller batches, fewer invocations)."""
     settings = load_settings()
-    results: dict[str, Any] = {"client_concurrency": CLIENT_CONCURRENCY, "bursts": {}}
-    with StackProcess() as info:
+    results: dict[str, Any] = {
+        "client_concurrency": CLIENT_CONCURRENCY,
+        "batching_window_seconds": settings.batching_window_seconds,
+        "bursts": {},
+    }
+    with ExitStack() as stacks:
+        info = stacks.enter_context(StackProcess())
         client = PollCountingClient(info["api_url"], timeout=30.0)
+        if window_diagnostic_sizes:
+            no_window = StackProcess(settings={BATCHING_WINDOW_SETTING: 0})
+            client_no_window = PollCountingClient(
+                stacks.enter_context(no_window)["api_url"], timeout=30.0
+            )
         endpoint = Endpoint(info["endpoint_url"], info["region"], dummy_credentials=True)
         resources = provision(endpoint, settings, CEILING_PREFIX)
         ceiling = RawPipeline(endpoint, resources, settings, client)
         # One small burst each first: connections, caches and the model's first batches.
         _burst(client, 10, timeout_seconds)()
         ceiling.measurement(10, timeout_seconds)()
+        if window_diagnostic_sizes:
+            _burst(client_no_window, 10, timeout_seconds)()
         for size in sizes:
-            results["bursts"][str(size)] = {
-                "requests": size,
-                **compare(
-                    {
-                        "ours": _burst(client, size, timeout_seconds),
-                        "ceiling": ceiling.measurement(size, timeout_seconds),
-                    },
-                    runs,
-                ),
+            sides = {
+                "ours": _burst(client, size, timeout_seconds),
+                "ceiling": ceiling.measurement(size, timeout_seconds),
             }
+            if size in window_diagnostic_sizes:
+                sides[WITHOUT_WINDOW] = _burst(client_no_window, size, timeout_seconds)
+            burst = {"requests": size, **compare(sides, runs)}
+            if WITHOUT_WINDOW in burst:
+                burst["overhead_without_batching_window"] = summary(
+                    [
+                        diagnostic / ceiling_span - 1
+                        for diagnostic, ceiling_span in zip(
+                            burst[WITHOUT_WINDOW]["span_s"]["runs"],
+                            burst["ceiling"]["span_s"]["runs"],
+                            strict=True,
+                        )
+                    ]
+                )
+            results["bursts"][str(size)] = burst
     return results
 
 

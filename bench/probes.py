@@ -1,8 +1,10 @@
-"""Cold-start probes, each run in a fresh interpreter: `python -m bench.probes <probe>`.
+"""Cold-start probes, each run in a fresh interpreter: `python -m bench.probes <probe> [event]`.
 
 Prints one JSON object. Only the standard library is imported before the clock starts, so each
 probe times exactly its import (and, for the workers, the model load and warm-up) as a new
-Lambda container would pay it. Nothing here may import boto3, torch or moto at module level.
+Lambda container would pay it. Nothing here imports boto3, torch or moto at module level, and a
+worker probe never imports moto at all: its AWS calls go over HTTP to the moto server the parent
+runs (AWS_ENDPOINT_URL), so its memory is the worker's alone.
 """
 
 import importlib
@@ -29,55 +31,40 @@ def enqueue_import() -> dict:
     return {"seconds": time.perf_counter() - started, "torch_imported": "torch" in sys.modules}
 
 
-def worker_init(side: str) -> dict:
+def worker_init(side: str, batch_event_file: str) -> dict:
     """Import the handler module, then send it the scheduled warm-up event (model load and
-    warm-up forwards), as a provisioned or warmed container does before its first batch. Then
-    process one real batch of 10 in moto's mock and report the process's peak RSS."""
+    warm-up forwards), as a warmed container does before its first batch. Then process the SQS
+    batch in `batch_event_file` and report the process's peak RSS, Lambda's "Max Memory Used"."""
     warm_up_event = json.loads(WARM_UP_EVENT_FILE.read_text())
+    batch_event = json.loads(Path(batch_event_file).read_text())
     started = time.perf_counter()
     module = importlib.import_module(WORKER_MODULES[side])
     imported = time.perf_counter()
     module.handler(warm_up_event, None)
     initialised = time.perf_counter()
-    rss_mb = _peak_rss_after_a_batch(module)
+
+    from asyncinfer_local.lambda_runtime import FunctionConfig, invoke
+
+    function = FunctionConfig("bench-worker", 120, 2048, "us-east-1")
+    response = invoke(module.handler, batch_event, function)
+    if isinstance(response, dict) and response.get("batchItemFailures"):
+        raise RuntimeError(f"the batch was not processed: {response}")
     return {
         "import_seconds": imported - started,
         "seconds": initialised - started,
-        "peak_rss_mb_after_batch": rss_mb,
+        # ru_maxrss is in KiB on Linux
+        "peak_rss_mb_after_batch": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
-
-
-def _peak_rss_after_a_batch(module) -> float:
-    import os
-    from pathlib import Path
-
-    from moto.core import patch_resource
-
-    from asyncinfer_local.lambda_runtime import invoke
-    from bench.events import sqs_event, stage_pending_requests
-    from bench.mock_stack import mocked_stack
-
-    if hasattr(module, "dynamodb"):
-        # The seed-style worker made its resource at import, before moto was loaded.
-        patch_resource(module.dynamodb)
-    with mocked_stack(Path(os.environ["MODEL_PATH"])) as stack:
-        table, arn = stack.resources.results_table, stack.resources.queue_arn
-        bodies = stage_pending_requests(stack.dynamodb, table, 0, 10)
-        response = invoke(module.handler, sqs_event(bodies, arn), stack.worker_function)
-        if isinstance(response, dict) and response.get("batchItemFailures"):
-            raise RuntimeError(f"the batch was not processed: {response}")
-    # ru_maxrss is in KiB on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 PROBES = {
     "bare-boto3": lambda: bare_import("boto3"),
     "bare-torch": lambda: bare_import("torch"),
     "enqueue-import": enqueue_import,
-    "worker-init-ours": lambda: worker_init("ours"),
-    "worker-init-baseline": lambda: worker_init("baseline"),
+    "worker-init-ours": lambda event: worker_init("ours", event),
+    "worker-init-baseline": lambda event: worker_init("baseline", event),
 }
 
 
 if __name__ == "__main__":
-    print(json.dumps(PROBES[sys.argv[1]]()))
+    print(json.dumps(PROBES[sys.argv[1]](*sys.argv[2:])))
