@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
@@ -48,8 +49,10 @@ def wait_until_drained(target: Target, timeout: float = DRAIN_TIMEOUT_SECONDS) -
     raise AssertionError(f"the work queue still holds messages after {timeout:.0f}s: {counts}")
 
 
-def find_in_dlq(target: Target, body: str, timeout: float = DRAIN_TIMEOUT_SECONDS) -> dict | None:
-    """The dead-letter message with exactly this body (deleted once found), or None."""
+def find_in_dlq(
+    target: Target, matches: Callable[[str], bool], timeout: float = DRAIN_TIMEOUT_SECONDS
+) -> dict | None:
+    """The first dead-letter message whose body `matches` (deleted once found), or None."""
     sqs = target.client("sqs")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -61,7 +64,7 @@ def find_in_dlq(target: Target, body: str, timeout: float = DRAIN_TIMEOUT_SECOND
             MessageAttributeNames=["All"],
         ).get("Messages", [])
         for message in messages:
-            if message["Body"] == body:
+            if matches(message["Body"]):
                 sqs.delete_message(QueueUrl=target.dlq_url, ReceiptHandle=message["ReceiptHandle"])
                 return message
     return None
