@@ -16,17 +16,25 @@ def test_settings_defaults():
     assert settings.max_receive_count == 5
     assert settings.dlq_url is None
     assert settings.io_concurrency == 10
+    assert settings.lease_fallback_seconds == 900
 
 
 def test_settings_read_every_variable():
     settings = WorkerSettings.from_env(
-        {**REQUIRED, "MAX_RECEIVE_COUNT": "7", "DLQ_URL": "https://q/dlq", "IO_CONCURRENCY": "1"}
+        {
+            **REQUIRED,
+            "MAX_RECEIVE_COUNT": "7",
+            "DLQ_URL": "https://q/dlq",
+            "IO_CONCURRENCY": "1",
+            "LEASE_FALLBACK_SECONDS": "120",
+        }
     )
-    assert (settings.max_receive_count, settings.dlq_url, settings.io_concurrency) == (
-        7,
-        "https://q/dlq",
-        1,
-    )
+    assert (
+        settings.max_receive_count,
+        settings.dlq_url,
+        settings.io_concurrency,
+        settings.lease_fallback_seconds,
+    ) == (7, "https://q/dlq", 1, 120)
 
 
 @pytest.mark.parametrize("missing", sorted(REQUIRED))
@@ -37,9 +45,10 @@ def test_missing_required_setting_is_named(missing):
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "five", "2.5"])
-def test_max_receive_count_must_be_a_positive_integer(value):
-    with pytest.raises(SettingsError, match="MAX_RECEIVE_COUNT"):
-        WorkerSettings.from_env({**REQUIRED, "MAX_RECEIVE_COUNT": value})
+@pytest.mark.parametrize("name", ["MAX_RECEIVE_COUNT", "LEASE_FALLBACK_SECONDS"])
+def test_counts_must_be_positive_integers(name, value):
+    with pytest.raises(SettingsError, match=name):
+        WorkerSettings.from_env({**REQUIRED, name: value})
 
 
 def test_records_of_a_real_shaped_sqs_event():
@@ -50,6 +59,10 @@ def test_records_of_a_real_shaped_sqs_event():
         "2e1424d4-f796-459a-8184-9c92662be6da",
     ]
     assert all(record.receive_count == 1 for record in records)
+    assert records[0].receipt_handle == event["Records"][0]["receiptHandle"]
+    assert records[0].event_source_arn == (
+        "arn:aws:sqs:eu-west-1:123456789012:asyncinfer-dev-requests"
+    )
     assert json.loads(records[0].body)["schema_version"] == 1
 
 
@@ -66,4 +79,4 @@ def test_last_receive_is_at_or_past_the_max_receive_count(receive_count, last):
 
 def test_record_without_receive_count_counts_as_first_receive():
     record = SqsRecord.from_event_record({"messageId": "m-1", "body": None})
-    assert (record.receive_count, record.body) == (1, "")
+    assert (record.receive_count, record.body, record.receipt_handle) == (1, "", "")

@@ -14,10 +14,13 @@ from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_* are pytest
     EXPLODE,
     MAX_RECEIVE_COUNT,
     TABLE,
+    another_delivery_succeeds_first,
     aws,
+    before_update_item,
     dead_letters,
     failed_ids,
     forwards_made,
+    is_success_write,
     message_ids,
     overwrite,
     real_model_path,
@@ -34,7 +37,6 @@ from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_* are pytest
 )
 
 from asyncinfer_shared.contract import Attr, ErrorCode, Status, parse_iso
-from asyncinfer_worker import aws_clients
 from asyncinfer_worker.handler import handler
 from asyncinfer_worker.model_holder import holder_for
 
@@ -52,13 +54,7 @@ def fail_update_item(when, code="ProvisionedThroughputExceededException"):
                 {"Error": {"Code": code, "Message": "induced by the test"}}, "UpdateItem"
             )
 
-    aws_clients.client("dynamodb").meta.events.register(
-        "before-parameter-build.dynamodb.UpdateItem", hook
-    )
-
-
-def is_success_write(params) -> bool:
-    return ":succeeded" in params["UpdateExpression"]
+    before_update_item(hook)
 
 
 # -- the happy path ------------------------------------------------------------------------
@@ -188,26 +184,12 @@ def test_delivery_that_loses_the_race_does_not_overwrite_the_winner(worker_env):
     """Another delivery finishes the request between our start and our final write."""
     dynamodb = worker_env.aws.dynamodb
     message = submitted(dynamodb, "good")
-    winner = {"prediction": {"S": "negative"}, "model_version": {"S": "other-delivery"}}
+    winner = another_delivery_succeeds_first(dynamodb, message.request_id, "other-delivery")
 
-    def other_delivery_wins(params, **_):
-        if is_success_write(params):
-            overwrite(
-                dynamodb,
-                message.request_id,
-                {Attr.STATUS: {"S": Status.SUCCEEDED.value}, Attr.RESULT: {"M": winner}},
-            )
-
-    aws_clients.client("dynamodb").meta.events.register(
-        "before-parameter-build.dynamodb.UpdateItem", other_delivery_wins
-    )
     response = handler(sqs_event(message), None)
 
     assert response == {"batchItemFailures": []}
-    assert stored(dynamodb, message.request_id)[Attr.RESULT] == {
-        "prediction": "negative",
-        "model_version": "other-delivery",
-    }
+    assert stored(dynamodb, message.request_id)[Attr.RESULT] == winner
 
 
 def test_message_without_a_live_item_is_acked_without_inference(worker_env):

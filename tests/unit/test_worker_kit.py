@@ -8,6 +8,7 @@ import copy
 import json
 import pathlib
 import shutil
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -19,9 +20,11 @@ import pytest
 import torch
 from boto3.dynamodb.types import TypeDeserializer
 from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
 
 from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
 from asyncinfer_worker import aws_clients
+from asyncinfer_worker.lease import epoch_ms
 from asyncinfer_worker.model_holder import holder_for
 
 EVENTS = pathlib.Path(__file__).resolve().parents[1] / "events"
@@ -112,6 +115,21 @@ def aws(monkeypatch):
 
 
 @pytest.fixture
+def atomic_updates(monkeypatch):
+    """DynamoDB applies a conditional UpdateItem atomically; moto reads, checks and writes in
+    steps without a lock, so two threads can both pass one condition (measured here: 13 of 300
+    races). For tests whose subject is that race, moto's UpdateItem is made atomic too."""
+    lock = threading.Lock()
+    update_item = DynamoDBBackend.update_item
+
+    def atomic_update_item(self, *args, **kwargs):
+        with lock:
+            return update_item(self, *args, **kwargs)
+
+    monkeypatch.setattr(DynamoDBBackend, "update_item", atomic_update_item)
+
+
+@pytest.fixture
 def worker_env(aws, tiny_model_path, monkeypatch):
     monkeypatch.setenv("RESULTS_TABLE", TABLE)
     monkeypatch.setenv("MODEL_PATH", str(tiny_model_path))
@@ -169,6 +187,63 @@ def overwrite(dynamodb, request_id: str, attributes: dict[str, dict]) -> None:
             f":{name[1:]}": attributes[attribute] for name, attribute in names.items()
         },
     )
+
+
+def held(dynamodb, request_id: str, lease_in_ms: int, started_at: str) -> None:
+    """Leave a request as a delivery that started it once leaves it, holding it `lease_in_ms`
+    from now (negative: a lease that ran out, its invocation crashed or timed out)."""
+    overwrite(
+        dynamodb,
+        request_id,
+        {
+            Attr.STATUS: {"S": Status.PROCESSING.value},
+            Attr.STARTED_AT: {"S": started_at},
+            Attr.ATTEMPTS: {"N": "1"},
+            Attr.LEASE_EXPIRES_AT: {"N": str(epoch_ms() + lease_in_ms)},
+        },
+    )
+
+
+class InvocationContext:
+    """The part of Lambda's context object the worker reads: the time left to run."""
+
+    def __init__(self, remaining_ms: int):
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def before_update_item(hook) -> None:
+    """Run `hook(params=...)` before each UpdateItem call of the worker's DynamoDB client: it may
+    raise (a failing call) or write to the table itself (another writer getting there first)."""
+    aws_clients.client("dynamodb").meta.events.register(
+        "before-parameter-build.dynamodb.UpdateItem", hook
+    )
+
+
+def is_success_write(params) -> bool:
+    return ":succeeded" in params["UpdateExpression"]
+
+
+def another_delivery_succeeds_first(dynamodb, request_id: str, model_version: str) -> dict:
+    """Just before the worker writes its result, another delivery stores its own; returns that
+    result as the table then holds it."""
+    result = {"prediction": "negative", "model_version": model_version}
+
+    def other_delivery_writes(params, **_):
+        if is_success_write(params):
+            overwrite(
+                dynamodb,
+                request_id,
+                {
+                    Attr.STATUS: {"S": Status.SUCCEEDED.value},
+                    Attr.RESULT: {"M": {key: {"S": value} for key, value in result.items()}},
+                },
+            )
+
+    before_update_item(other_delivery_writes)
+    return result
 
 
 def sqs_event(*bodies: str | InferenceMessage, receive_count: int = 1) -> dict:
@@ -230,6 +305,20 @@ def redelivery_probe(handle, module, dynamodb, message) -> tuple[list[int], dict
     before = stored(dynamodb, message.request_id)
     forwards = forwards_made(module, lambda: handle(sqs_event(message, receive_count=2), None))
     return forwards, before, stored(dynamodb, message.request_id)
+
+
+def copies_probe(handle, module, dynamodb, message) -> SimpleNamespace:
+    """Deliver two copies of `message` in one batch: the forwards made, the item after, the
+    batch's message ids and the ids reported for retry."""
+    event = sqs_event(message, message)
+    responses = []
+    forwards = forwards_made(module, lambda: responses.append(handle(event, None)))
+    return SimpleNamespace(
+        forwards=forwards,
+        item=stored(dynamodb, message.request_id),
+        message_ids=message_ids(event),
+        retried=failed_ids(responses[0]),
+    )
 
 
 def status_after_last_receive_failure(handle, dynamodb) -> str:

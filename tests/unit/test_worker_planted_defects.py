@@ -2,7 +2,8 @@
 
 ChapterStyleWorker keeps defects 7, 8 and 9 of /work/shared/reference/README.md on purpose; each
 probe that passes for our handler (test_worker_handler.py) must report the defect here, or the
-probe could not fail.
+probe could not fail. UselessLeaseStore plants a lease that never holds anything, which the
+copies probe of test_worker_lease.py must catch.
 """
 # ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
@@ -13,7 +14,9 @@ import pytest
 import torch
 from test_worker_kit import (  # noqa: F401 - pytest fixtures
     TABLE,
+    atomic_updates,
     aws,
+    copies_probe,
     forwards_made,
     redelivery_probe,
     sqs_event,
@@ -21,10 +24,13 @@ from test_worker_kit import (  # noqa: F401 - pytest fixtures
     submitted,
     tiny_model_file,
     tiny_model_path,
+    tiny_module,
     worker_env,
 )
 
 from asyncinfer_shared.contract import Attr, Status, prediction_result, utc_now_iso
+from asyncinfer_worker import handler as handler_module
+from asyncinfer_worker.results_store import ResultsStore
 
 
 class ChapterStyleWorker:
@@ -77,3 +83,25 @@ def test_redelivery_probe_catches_rerun_inference_and_overwrite(worker_env, chap
 def test_last_receive_probe_catches_a_request_left_pending(worker_env, chapter_worker):
     status = status_after_last_receive_failure(chapter_worker, worker_env.aws.dynamodb)
     assert status == Status.PENDING
+
+
+class UselessLeaseStore(ResultsStore):
+    """Writes the lease in epoch seconds where milliseconds are meant: every lease has already
+    run out, as if processing -> processing were admitted with no lease condition at all."""
+
+    def start_processing(self, request_id, now_iso, lease_expires_at=None):
+        return super().start_processing(request_id, now_iso, lease_expires_at // 1000)
+
+
+def test_copies_probe_catches_a_lease_that_holds_nothing(worker_env, atomic_updates, monkeypatch):
+    monkeypatch.setattr(handler_module, "ResultsStore", UselessLeaseStore)
+    dynamodb = worker_env.aws.dynamodb
+    message = submitted(dynamodb, "good fun")
+
+    probe = copies_probe(
+        handler_module.handler, tiny_module(worker_env.model_path), dynamodb, message
+    )
+
+    assert probe.forwards == [2]  # both copies inferred
+    assert probe.item[Attr.ATTEMPTS] == 2
+    assert probe.retried == []

@@ -4,9 +4,10 @@
 from decimal import Decimal
 
 import pytest
-from test_worker_kit import TABLE, aws, stored, submitted  # noqa: F401 - aws is a fixture
+from test_worker_kit import TABLE, aws, overwrite, stored, submitted  # noqa: F401 - aws fixture
 
 from asyncinfer_shared.contract import Attr, ErrorCode, Status, prediction_result, utc_now_iso
+from asyncinfer_worker.lease import epoch_ms
 from asyncinfer_worker.results_store import ResultsStore, StartOutcome, to_dynamodb
 
 
@@ -27,15 +28,85 @@ def test_start_moves_pending_to_processing_with_started_at_and_one_attempt(aws, 
     assert (item[Attr.STARTED_AT], item[Attr.ATTEMPTS]) == (now, 1)
 
 
-def test_restart_keeps_started_at_and_counts_the_attempt(aws, store):
+def test_start_holds_the_request_until_the_given_lease(aws, store):
     message = submitted(aws.dynamodb, "good")
-    first = store.start_processing(message.request_id, "2026-11-27T21:00:00.000Z")
+    lease = epoch_ms() + 60_000
 
-    again = store.start_processing(message.request_id, "2026-11-27T21:05:00.000Z")
+    start = store.start_processing(message.request_id, utc_now_iso(), lease)
+
+    assert start.lease_expires_at == lease
+    assert stored(aws.dynamodb, message.request_id)[Attr.LEASE_EXPIRES_AT] == lease
+
+
+def test_start_is_refused_while_another_delivery_holds_a_live_lease(aws, store):
+    message = submitted(aws.dynamodb, "good")
+    lease = epoch_ms() + 60_000
+    store.start_processing(message.request_id, utc_now_iso(), lease)
+    before = stored(aws.dynamodb, message.request_id)
+
+    copy = store.start_processing(message.request_id, utc_now_iso(), epoch_ms() + 90_000)
+
+    assert (copy.outcome, copy.status, copy.lease_expires_at) == (
+        StartOutcome.BUSY,
+        Status.PROCESSING,
+        lease,
+    )
+    assert stored(aws.dynamodb, message.request_id) == before
+
+
+def test_restart_after_the_lease_expired_keeps_started_at_and_counts_the_attempt(aws, store):
+    message = submitted(aws.dynamodb, "good")
+    first = store.start_processing(message.request_id, "2026-11-27T21:00:00.000Z", epoch_ms() - 1)
+    lease = epoch_ms() + 60_000
+
+    again = store.start_processing(message.request_id, "2026-11-27T21:05:00.000Z", lease)
 
     assert again.outcome is StartOutcome.STARTED
     assert again.started_at == first.started_at == "2026-11-27T21:00:00.000Z"
     assert again.attempts == 2
+    assert stored(aws.dynamodb, message.request_id)[Attr.LEASE_EXPIRES_AT] == lease
+
+
+def test_processing_request_without_a_lease_can_be_started(aws, store):
+    """Items started before leases existed, or whose lease was released."""
+    message = submitted(aws.dynamodb, "good")
+    overwrite(aws.dynamodb, message.request_id, {Attr.STATUS: {"S": Status.PROCESSING.value}})
+
+    start = store.start_processing(message.request_id, utc_now_iso(), epoch_ms() + 60_000)
+
+    assert start.outcome is StartOutcome.STARTED
+
+
+def test_released_lease_lets_the_retry_start_at_once(aws, store):
+    message = submitted(aws.dynamodb, "good")
+    lease = epoch_ms() + 60_000
+    store.start_processing(message.request_id, utc_now_iso(), lease)
+
+    assert store.release(message.request_id, lease)
+
+    assert Attr.LEASE_EXPIRES_AT not in stored(aws.dynamodb, message.request_id)
+    retry = store.start_processing(message.request_id, utc_now_iso(), epoch_ms() + 60_000)
+    assert (retry.outcome, retry.attempts) == (StartOutcome.STARTED, 2)
+
+
+def test_release_leaves_a_lease_that_is_not_ours(aws, store):
+    message = submitted(aws.dynamodb, "good")
+    theirs = epoch_ms() + 60_000
+    store.start_processing(message.request_id, utc_now_iso(), theirs)
+
+    assert not store.release(message.request_id, theirs - 1)
+
+    assert stored(aws.dynamodb, message.request_id)[Attr.LEASE_EXPIRES_AT] == theirs
+
+
+def test_held_request_past_its_ttl_is_gone_not_busy(aws, store):
+    message = submitted(aws.dynamodb, "good")
+    store.start_processing(message.request_id, utc_now_iso(), epoch_ms() + 60_000)
+    overwrite(aws.dynamodb, message.request_id, {Attr.EXPIRES_AT: {"N": "1"}})
+
+    start = store.start_processing(message.request_id, utc_now_iso(), epoch_ms() + 60_000)
+
+    assert (start.outcome, start.status) == (StartOutcome.GONE, Status.PROCESSING)
 
 
 @pytest.mark.parametrize("terminal", [Status.SUCCEEDED, Status.FAILED])

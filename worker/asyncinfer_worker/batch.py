@@ -5,8 +5,15 @@ reported back to SQS (`retry`); everything else is acknowledged. A message never
 because of another message in its batch.
 
     admit (concurrent)    poison -> failed + DLQ | redelivery -> ack | live -> processing
+                          | held by another delivery's lease -> retry soon, never failed here
     infer (one call)      all admitted texts in one forward; on error, one forward per text
-    finish (concurrent)   succeeded (conditional) | transient -> retry, failed on last receive
+    finish (concurrent)   succeeded (conditional) | transient -> release lease, retry;
+                          failed on last receive
+
+Copies of one request in one batch need nothing special: their starts race in DynamoDB like
+copies in two invocations, one is admitted and the others are BUSY. Nothing here is keyed by
+request id, nor by message id (a batch can even hold one message twice): outcomes follow the
+records' positions.
 """
 
 from __future__ import annotations
@@ -33,8 +40,10 @@ from asyncinfer_shared.contract import (
 from asyncinfer_shared.jsonlog import get_logger, log
 from asyncinfer_worker.dead_letters import DeadLetterForwarder
 from asyncinfer_worker.io_pool import IoPool
+from asyncinfer_worker.lease import busy_retry_delay_seconds, epoch_ms
 from asyncinfer_worker.model_holder import LoadedModel
 from asyncinfer_worker.records import SqsRecord
+from asyncinfer_worker.redelivery import RedeliveryScheduler
 from asyncinfer_worker.results_store import ResultsStore, StartOutcome, StartResult
 
 logger = get_logger("asyncinfer_worker")
@@ -48,12 +57,13 @@ class Disposition(StrEnum):
     POISONED = "poisoned"  # failed for good and forwarded to the DLQ
     ALREADY_DONE = "already_done"  # redelivery of a finished request, or another delivery won
     GONE = "gone"  # no live item for the request (expired or compensated)
+    BUSY = "busy"  # another delivery holds the request: retried, brought back early
     RETRY = "retry"  # transient failure, SQS delivers it again
     EXHAUSTED = "exhausted"  # transient failure on the last receive: failed, SQS moves it to DLQ
 
     @property
     def retry(self) -> bool:
-        return self in (Disposition.RETRY, Disposition.EXHAUSTED)
+        return self in (Disposition.RETRY, Disposition.EXHAUSTED, Disposition.BUSY)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class BatchDeps:
     model: Callable[[], LoadedModel]  # loads on first call
     pool: IoPool
     max_receive_count: int
+    redelivery: RedeliveryScheduler
+    lease_expires_at: int  # epoch ms: this invocation's deadline, the lease of what it starts
 
 
 @dataclass(frozen=True)
@@ -82,35 +94,35 @@ class Prediction:
 
 @dataclass
 class BatchReport:
-    dispositions: dict[str, Disposition] = field(default_factory=dict)  # by message id
+    # (message id, disposition) per record, in the batch's order, as SQS sent it.
+    dispositions: list[tuple[str, Disposition]] = field(default_factory=list)
     model_version: str | None = None
     inference_ms: float | None = None
 
     @property
     def retry_message_ids(self) -> list[str]:
-        return [message_id for message_id, d in self.dispositions.items() if d.retry]
+        """Each message id once: Lambda retries by message id, whichever record named it."""
+        return list(dict.fromkeys(message_id for message_id, d in self.dispositions if d.retry))
 
     @property
     def counts(self) -> dict[str, int]:
-        return dict(Counter(d.value for d in self.dispositions.values()))
+        return dict(Counter(d.value for _, d in self.dispositions))
 
 
 def process_batch(records: list[SqsRecord], deps: BatchDeps) -> BatchReport:
     processor = _BatchProcessor(deps)
     report = BatchReport()
-    admitted: list[Admitted] = []
-    for record, admission in zip(records, deps.pool.map(processor.admit, records), strict=True):
-        if isinstance(admission, Admitted):
-            admitted.append(admission)
-        else:
-            report.dispositions[record.message_id] = admission
-    if admitted:
+    outcomes: list[Admitted | Disposition] = deps.pool.map(processor.admit, records)
+    positions = [index for index, outcome in enumerate(outcomes) if isinstance(outcome, Admitted)]
+    if positions:
+        admitted = [outcomes[index] for index in positions]
         predictions, report.model_version, report.inference_ms = processor.infer(admitted)
         finished = deps.pool.map(processor.finish, zip(admitted, predictions, strict=True))
-        for item, disposition in zip(admitted, finished, strict=True):
-            report.dispositions[item.record.message_id] = disposition
-    # Report in the batch's order, as SQS sent it.
-    report.dispositions = {r.message_id: report.dispositions[r.message_id] for r in records}
+        for index, disposition in zip(positions, finished, strict=True):
+            outcomes[index] = disposition
+    report.dispositions = [
+        (record.message_id, outcome) for record, outcome in zip(records, outcomes, strict=True)
+    ]
     return report
 
 
@@ -127,7 +139,9 @@ class _BatchProcessor:
             return self._poison(record, error)
         request_id = message.request_id
         try:
-            start = self.deps.store.start_processing(request_id, utc_now_iso())
+            start = self.deps.store.start_processing(
+                request_id, utc_now_iso(), self.deps.lease_expires_at
+            )
         except AWS_ERRORS as error:
             return self._transient(
                 record, request_id, ErrorCode.RETRIES_EXHAUSTED, f"could not start: {error}"
@@ -150,7 +164,37 @@ class _BatchProcessor:
                 stored_status=start.status,
             )
             return Disposition.GONE
+        if start.outcome is StartOutcome.BUSY:
+            return self._busy(record, request_id, start)
         return Admitted(record=record, message=message, start=start)
+
+    def _busy(self, record: SqsRecord, request_id: str, start: StartResult) -> Disposition:
+        """Another delivery holds the request: no inference, and no failure even on the last
+        receive (the holder finishes the request, or its lease runs out and a retry takes over).
+        Retried, and brought back as soon as the holder should be done."""
+        delay = busy_retry_delay_seconds(
+            record.receive_count, self.deps.max_receive_count, start.lease_expires_at, epoch_ms()
+        )
+        try:
+            self.deps.redelivery.postpone(record, delay)
+        except (*AWS_ERRORS, ValueError) as error:
+            _log(
+                logging.WARNING,
+                f"could not bring the busy copy back early, it returns after the queue's "
+                f"visibility timeout: {error}",
+                record,
+                request_id,
+            )
+            delay = None
+        _log(
+            logging.INFO,
+            "another delivery holds this request: retried later, without inference",
+            record,
+            request_id,
+            lease_expires_at=start.lease_expires_at,
+            retry_in_s=delay,
+        )
+        return Disposition.BUSY
 
     def _poison(self, record: SqsRecord, error: ContractError) -> Disposition:
         """A message that can never succeed: fail its request, move it to the DLQ, ack it."""
@@ -239,11 +283,8 @@ class _BatchProcessor:
         item, prediction = pair
         record, message = item.record, item.message
         if prediction.probabilities is None:
-            return self._transient(
-                record,
-                message.request_id,
-                ErrorCode.INFERENCE_FAILED,
-                f"inference failed: {_brief(prediction.error)}",
+            return self._give_up(
+                item, ErrorCode.INFERENCE_FAILED, f"inference failed: {_brief(prediction.error)}"
             )
         p_negative, p_positive = prediction.probabilities
         result = prediction_result(
@@ -258,11 +299,8 @@ class _BatchProcessor:
                 message.request_id, result, metrics, utc_now_iso()
             )
         except AWS_ERRORS as error:
-            return self._transient(
-                record,
-                message.request_id,
-                ErrorCode.RETRIES_EXHAUSTED,
-                f"could not store the result: {error}",
+            return self._give_up(
+                item, ErrorCode.RETRIES_EXHAUSTED, f"could not store the result: {error}"
             )
         if not stored:
             _log(
@@ -284,6 +322,22 @@ class _BatchProcessor:
         return Disposition.SUCCEEDED
 
     # -- transient failures ------------------------------------------------------------------
+
+    def _give_up(self, item: Admitted, code: ErrorCode, cause: str) -> Disposition:
+        """A transient failure of a request we hold: release the lease before the retry, so the
+        redelivery need not wait for this invocation's deadline to start it."""
+        record, request_id = item.record, item.message.request_id
+        if not record.is_last_receive(self.deps.max_receive_count):
+            try:
+                self.deps.store.release(request_id, item.start.lease_expires_at)
+            except AWS_ERRORS as error:
+                _log(
+                    logging.WARNING,
+                    f"lease not released, the retry waits for it to expire: {error}",
+                    record,
+                    request_id,
+                )
+        return self._transient(record, request_id, code, cause)
 
     def _transient(
         self, record: SqsRecord, request_id: str, code: ErrorCode, cause: str

@@ -15,8 +15,10 @@ from asyncinfer_worker import aws_clients
 from asyncinfer_worker.batch import BatchDeps, process_batch
 from asyncinfer_worker.dead_letters import DeadLetterForwarder
 from asyncinfer_worker.io_pool import io_pool
+from asyncinfer_worker.lease import invocation_deadline_ms
 from asyncinfer_worker.model_holder import ModelHolder, holder_for
 from asyncinfer_worker.records import records_of
+from asyncinfer_worker.redelivery import RedeliveryScheduler
 from asyncinfer_worker.results_store import ResultsStore
 from asyncinfer_worker.settings import WorkerSettings
 
@@ -34,7 +36,9 @@ def handler(event: dict, context: object) -> dict:
     holder = holder_for(settings.model_path)
     if is_warm_up(event):
         return warm_up(holder, cold_start)
-    return handle_batch(event, settings, holder, cold_start)
+    # What this invocation starts it holds until its deadline, when Lambda stops it at the latest.
+    lease_expires_at = invocation_deadline_ms(context, settings.lease_fallback_seconds)
+    return handle_batch(event, settings, holder, cold_start, lease_expires_at)
 
 
 def is_warm_up(event: object) -> bool:
@@ -56,7 +60,13 @@ def warm_up(holder: ModelHolder, cold_start: bool) -> dict:
     return {"warmed": True, "model_version": model.version}
 
 
-def handle_batch(event: dict, settings: WorkerSettings, holder: ModelHolder, cold_start: bool):
+def handle_batch(
+    event: dict,
+    settings: WorkerSettings,
+    holder: ModelHolder,
+    cold_start: bool,
+    lease_expires_at: int,
+):
     started = time.perf_counter()
     records = records_of(event)
     if not records:
@@ -73,6 +83,8 @@ def handle_batch(event: dict, settings: WorkerSettings, holder: ModelHolder, col
         model=holder.get,
         pool=io_pool(settings.io_concurrency),
         max_receive_count=settings.max_receive_count,
+        redelivery=RedeliveryScheduler(aws_clients.client("sqs")),
+        lease_expires_at=lease_expires_at,
     )
     report = process_batch(records, deps)
     loaded_now = not was_loaded and holder.is_loaded

@@ -1,14 +1,33 @@
 """Status transitions of a request in the results table, each one a conditional UpdateItem.
 
-    pending -> processing (started_at once, attempts + 1) -> succeeded | failed (completed_at)
+    pending -> processing (started_at once, attempts + 1, lease)
+            -> succeeded | failed (completed_at)
 
 The conditions make the worker idempotent under SQS's at-least-once delivery: a terminal item is
 never moved again, so a redelivered message cannot rerun inference or overwrite an outcome.
+
+Copies of a message delivered at the same time (one batch, or two invocations) need more: both
+find the request live. Processing -> processing must stay possible, or an invocation that crashed
+or timed out would leave its request processing forever; so the start is admitted only while no
+other delivery holds the request's lease. A lease ends at its holder's invocation deadline
+(lease.py), so a live lease means the holder may still finish it, and an expired one means the
+holder runs no more. DynamoDB evaluates each condition atomically, so of any number of copies
+racing to start, exactly one is admitted; the others are told BUSY and come back later, when they
+find the request terminal (acknowledged) or the lease expired (they take over).
+
+The final writes deliberately do not check the lease: first writer wins. A lease can run out
+while its holder still runs only if clocks disagree or the holder had no Lambda context (the
+fallback lease). Then the taker and the slow holder both infer from the same message, the first
+outcome is stored and the second write is refused and acknowledged: one terminal state, one
+extra inference. Requiring the lease there would throw away a correct result and cost a retry.
+For the same reason a failure on the last receive is written whatever the lease: "failed once"
+beats "processing forever", even in the rare case where a live holder then loses its result.
+A delivery that gives up on a transient failure releases its lease, so the retry SQS sends need
+not wait for the invocation's deadline.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -18,6 +37,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from asyncinfer_shared.contract import TERMINAL_STATUSES, Attr, ErrorCode, Status
+from asyncinfer_worker.lease import epoch_ms, invocation_deadline_ms
+from asyncinfer_worker.settings import DEFAULT_LEASE_FALLBACK_SECONDS
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 
@@ -30,12 +51,18 @@ _LIVE_CONDITION = (
     "attribute_exists(#request_id) AND #status IN (:pending, :processing) "
     "AND (attribute_not_exists(#expires_at) OR #expires_at > :now_epoch)"
 )
+# A live item that no delivery holds: pending, or processing with no lease or an expired one.
+_ADMIT_CONDITION = (
+    f"{_LIVE_CONDITION} AND (#status = :pending OR attribute_not_exists(#lease_expires_at) "
+    "OR #lease_expires_at < :now_ms)"
+)
 
 
 class StartOutcome(StrEnum):
     STARTED = "started"
     ALREADY_TERMINAL = "already_terminal"  # a redelivery of a finished request
     GONE = "gone"  # never written, expired, or deleted by the enqueue side's compensation
+    BUSY = "busy"  # processing, and another delivery's lease is live
 
 
 @dataclass(frozen=True)
@@ -44,6 +71,7 @@ class StartResult:
     started_at: str | None = None
     attempts: int | None = None
     status: str | None = None  # the stored status when the move was refused
+    lease_expires_at: int | None = None  # epoch ms: ours when STARTED, the holder's when BUSY
 
 
 def to_dynamodb(value: Any) -> Any:
@@ -74,38 +102,62 @@ class ResultsStore:
         self.table_name = table_name
         self._client = dynamodb_client
 
-    def start_processing(self, request_id: str, now_iso: str) -> StartResult:
-        """Move a live request to processing. AWS errors (transient) propagate."""
+    def start_processing(
+        self, request_id: str, now_iso: str, lease_expires_at: int | None = None
+    ) -> StartResult:
+        """Move a live request that no delivery holds to processing, holding it until
+        `lease_expires_at` (epoch ms; default: the fallback lease from now). AWS errors
+        (transient) propagate."""
+        if lease_expires_at is None:
+            lease_expires_at = invocation_deadline_ms(None, DEFAULT_LEASE_FALLBACK_SECONDS)
+        now_ms = epoch_ms()
+        now_epoch = now_ms // 1000
         try:
             response = self._update(
                 request_id,
-                update="SET #status = :processing, #started_at = if_not_exists(#started_at, :now) "
-                "ADD #attempts :one",
-                condition=_LIVE_CONDITION,
+                update="SET #status = :processing, #started_at = if_not_exists(#started_at, :now), "
+                "#lease_expires_at = :lease ADD #attempts :one",
+                condition=_ADMIT_CONDITION,
                 names=_names(
-                    Attr.REQUEST_ID, Attr.STATUS, Attr.STARTED_AT, Attr.ATTEMPTS, Attr.EXPIRES_AT
+                    Attr.REQUEST_ID,
+                    Attr.STATUS,
+                    Attr.STARTED_AT,
+                    Attr.ATTEMPTS,
+                    Attr.EXPIRES_AT,
+                    Attr.LEASE_EXPIRES_AT,
                 ),
                 values=_values(
                     pending=Status.PENDING.value,
                     processing=Status.PROCESSING.value,
                     now=now_iso,
                     one=1,
-                    now_epoch=int(time.time()),
+                    now_epoch=now_epoch,
+                    now_ms=now_ms,
+                    lease=lease_expires_at,
                 ),
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except _ConditionFailed as refused:
-            status = refused.stored.get(Attr.STATUS)
-            if status in TERMINAL_STATUSES:
-                return StartResult(StartOutcome.ALREADY_TERMINAL, status=status)
-            return StartResult(StartOutcome.GONE, status=status)
+            return _refusal(refused.stored, now_ms, now_epoch)
         item = _plain(response.get("Attributes"))
         return StartResult(
             StartOutcome.STARTED,
             started_at=item.get(Attr.STARTED_AT),
             attempts=int(item.get(Attr.ATTEMPTS, 0)),
             status=Status.PROCESSING.value,
+            lease_expires_at=lease_expires_at,
+        )
+
+    def release(self, request_id: str, lease_expires_at: int) -> bool:
+        """Give up our hold on a request still processing, so its retry may start at once.
+        False when the lease is no longer ours (taken over, or the request finished)."""
+        return self._conditional_update(
+            request_id,
+            update="REMOVE #lease_expires_at",
+            condition="#status = :processing AND #lease_expires_at = :lease",
+            names=_names(Attr.STATUS, Attr.LEASE_EXPIRES_AT),
+            values=_values(processing=Status.PROCESSING.value, lease=lease_expires_at),
         )
 
     def mark_succeeded(self, request_id: str, result: dict, metrics: dict, now_iso: str) -> bool:
@@ -141,7 +193,7 @@ class ResultsStore:
                 processing=Status.PROCESSING.value,
                 error={"code": code.value, "message": message},
                 now=now_iso,
-                now_epoch=int(time.time()),
+                now_epoch=epoch_ms() // 1000,
             ),
         )
 
@@ -170,6 +222,19 @@ class ResultsStore:
             if error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
                 raise _ConditionFailed(_plain(error.response.get("Item"))) from error
             raise
+
+
+def _refusal(stored: dict, now_ms: int, now_epoch: int) -> StartResult:
+    """Why the start was refused, read from the item as the condition saw it."""
+    status = stored.get(Attr.STATUS)
+    if status in TERMINAL_STATUSES:
+        return StartResult(StartOutcome.ALREADY_TERMINAL, status=status)
+    expires_at = stored.get(Attr.EXPIRES_AT)
+    lease = stored.get(Attr.LEASE_EXPIRES_AT)
+    live = expires_at is None or int(expires_at) > now_epoch
+    if live and status == Status.PROCESSING and lease is not None and int(lease) >= now_ms:
+        return StartResult(StartOutcome.BUSY, status=status, lease_expires_at=int(lease))
+    return StartResult(StartOutcome.GONE, status=status)
 
 
 class _ConditionFailed(Exception):

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 DEFAULT_MAX_RECEIVE_COUNT = 5
 DEFAULT_IO_CONCURRENCY = 10  # the SQS mapping's largest batch: one thread per message
+# The processing lease when an invocation has no Lambda context to read its deadline from:
+# Lambda's maximum timeout, which no invocation outlives.
+DEFAULT_LEASE_FALLBACK_SECONDS = 900
 
 
 class SettingsError(RuntimeError):
@@ -21,6 +24,7 @@ class WorkerSettings:
     dlq_url: str | None = None
     # 1 runs the per-message DynamoDB calls one after another (the benchmark's baseline).
     io_concurrency: int = DEFAULT_IO_CONCURRENCY
+    lease_fallback_seconds: int = DEFAULT_LEASE_FALLBACK_SECONDS
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> WorkerSettings:
@@ -34,6 +38,9 @@ class WorkerSettings:
             max_receive_count=_positive_int(env, "MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT),
             dlq_url=env.get("DLQ_URL") or None,
             io_concurrency=_positive_int(env, "IO_CONCURRENCY", DEFAULT_IO_CONCURRENCY),
+            lease_fallback_seconds=_positive_int(
+                env, "LEASE_FALLBACK_SECONDS", DEFAULT_LEASE_FALLBACK_SECONDS
+            ),
         )
 
 
