@@ -31,9 +31,11 @@ WORKER_VARIABLES = (
 )
 
 
-@pytest.fixture
-def stack_pair(tmp_path):
-    """A stack with its own moto, and a second one using the first's endpoint and names."""
+@pytest.fixture(scope="module")
+def stack_pair(tmp_path_factory):
+    """A stack with its own moto, and a second one using the first's endpoint and names. Shared
+    by the module's first two tests; the second of them stops both."""
+    tmp_path = tmp_path_factory.mktemp("pair")
     prefix = f"asyncinfer-lc-{uuid.uuid4().hex[:8]}"
     first = StackProcess(
         extra_args=[*FAST_START, "--name-prefix", prefix],
