@@ -41,6 +41,7 @@ from asyncinfer_shared.contract import (
     utc_now_iso,
 )
 from asyncinfer_worker.results_store import ResultsStore
+from bench.emulator_process import moto_server_process
 from bench.events import bench_text
 from bench.runner import Measurement, compare
 from bench.stats import percentile, summary
@@ -49,8 +50,7 @@ CLIENT_CONCURRENCY = 50  # `asyncinfer burst`'s default number of client connect
 UPDATE_CONCURRENCY = 10  # the worker's I/O pool: one thread per message of a batch
 RECEIVE_WAIT_SECONDS = 1
 CEILING_PREFIX = "bench-ceiling"
-BATCHING_WINDOW_SETTING = "worker.maximum_batching_window_in_seconds"
-WITHOUT_WINDOW = "ours_without_batching_window"
+SEPARATE_EMULATOR = "ours_with_separate_emulator"
 CEILING_RESULT = prediction_result(0.25, 0.75, 0.5, "ceiling")
 
 
@@ -59,24 +59,21 @@ class EndToEndError(RuntimeError):
 
 
 def run_end_to_end(
-    sizes: list[int], runs: int, timeout_seconds: float, window_diagnostic_sizes: list[int]
+    sizes: list[int], runs: int, timeout_seconds: float, diagnostic_sizes: list[int]
 ) -> dict:
-    """Bursts of each size, ours against the ceiling. For `window_diagnostic_sizes`, a second
-    stack with the SQS batching window set to 0 runs in the same runs too: it shows how much of
-    the gap is the window (a deliberate setting: fuller batches, fewer invocations)."""
+    """Bursts of each size, ours against the ceiling. For `diagnostic_sizes`, a second local
+    stack whose emulator is moto's server in a process of its own runs in the same runs too: it
+    shows how much of the gap comes from sharing one process (one GIL) with the emulator."""
     settings = load_settings()
-    results: dict[str, Any] = {
-        "client_concurrency": CLIENT_CONCURRENCY,
-        "batching_window_seconds": settings.batching_window_seconds,
-        "bursts": {},
-    }
+    results: dict[str, Any] = {"client_concurrency": CLIENT_CONCURRENCY, "bursts": {}}
     with ExitStack() as stacks:
         info = stacks.enter_context(StackProcess())
         client = PollCountingClient(info["api_url"], timeout=30.0)
-        if window_diagnostic_sizes:
-            no_window = StackProcess(settings={BATCHING_WINDOW_SETTING: 0})
-            client_no_window = PollCountingClient(
-                stacks.enter_context(no_window)["api_url"], timeout=30.0
+        if diagnostic_sizes:
+            emulator_url = stacks.enter_context(moto_server_process())
+            separate = StackProcess(extra_args=["--endpoint-url", emulator_url])
+            separate_client = PollCountingClient(
+                stacks.enter_context(separate)["api_url"], timeout=30.0
             )
         endpoint = Endpoint(info["endpoint_url"], info["region"], dummy_credentials=True)
         resources = provision(endpoint, settings, CEILING_PREFIX)
@@ -84,22 +81,22 @@ def run_end_to_end(
         # One small burst each first: connections, caches and the model's first batches.
         _burst(client, 10, timeout_seconds)()
         ceiling.measurement(10, timeout_seconds)()
-        if window_diagnostic_sizes:
-            _burst(client_no_window, 10, timeout_seconds)()
+        if diagnostic_sizes:
+            _burst(separate_client, 10, timeout_seconds)()
         for size in sizes:
             sides = {
                 "ours": _burst(client, size, timeout_seconds),
                 "ceiling": ceiling.measurement(size, timeout_seconds),
             }
-            if size in window_diagnostic_sizes:
-                sides[WITHOUT_WINDOW] = _burst(client_no_window, size, timeout_seconds)
+            if size in diagnostic_sizes:
+                sides[SEPARATE_EMULATOR] = _burst(separate_client, size, timeout_seconds)
             burst = {"requests": size, **compare(sides, runs)}
-            if WITHOUT_WINDOW in burst:
-                burst["overhead_without_batching_window"] = summary(
+            if SEPARATE_EMULATOR in burst:
+                burst["overhead_with_separate_emulator"] = summary(
                     [
                         diagnostic / ceiling_span - 1
                         for diagnostic, ceiling_span in zip(
-                            burst[WITHOUT_WINDOW]["span_s"]["runs"],
+                            burst[SEPARATE_EMULATOR]["span_s"]["runs"],
                             burst["ceiling"]["span_s"]["runs"],
                             strict=True,
                         )

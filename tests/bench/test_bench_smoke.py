@@ -62,8 +62,8 @@ def test_smoke_covers_every_section_at_both_round_trips(results):
     assert set(results["cold_starts"]) == {"enqueue_import", "worker_init"}
     assert set(results["end_to_end"]["bursts"]) == {"10"}
     burst = results["end_to_end"]["bursts"]["10"]
-    assert {"ours", "ceiling", "ours_without_batching_window"} <= burst.keys()
-    assert len(burst["overhead_without_batching_window"]["runs"]) == 1
+    assert {"ours", "ceiling", "ours_with_separate_emulator"} <= burst.keys()
+    assert len(burst["overhead_with_separate_emulator"]["runs"]) == 1
     for key in ("0ms", "8ms"):
         for name in ("worker_batch_of_10", "worker_stream", "enqueue_request"):
             comparison = results["handlers"][key][name]
@@ -77,8 +77,9 @@ def test_smoke_counts_the_aws_calls_each_side_makes(results):
         critical["worker_batch_of_10"]["ours"],
         critical["worker_batch_of_10"]["baseline"],
     )
-    # Ours: a conditional move to processing and one to succeeded per message.
-    assert ours["aws_calls_by_operation"] == {"dynamodb.UpdateItem": 20}
+    # Ours: at least one conditional write per message, made concurrently.
+    assert ours["aws_calls_per_unit"] >= 10
+    assert set(ours["aws_calls_by_operation"]) <= {"dynamodb.UpdateItem", "dynamodb.PutItem"}
     # The seed: one unconditional put per message, one after another.
     assert baseline["aws_calls_by_operation"] == {"dynamodb.PutItem": 10}
     assert baseline["critical_path_calls_per_unit"] == 10
