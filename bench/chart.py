@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
+from bench.endtoend import SEPARATE_EMULATOR
 from bench.report import CHART_NAME
 
 OURS_COLOUR, REFERENCE_COLOUR = "#1f77b4", "#bbbbbb"
@@ -35,25 +36,18 @@ def _bars(axis, groups: list[tuple[str, dict, dict]], scale: float, unit: str, t
     axis.legend(fontsize=7)
 
 
+def _pair(comparison: dict, metric: str, reference: str = "baseline") -> tuple[dict, dict]:
+    return comparison["ours"][metric], comparison[reference][metric]
+
+
 def write_chart(results: dict, folder: Path) -> Path:
     figure, axes = plt.subplots(2, 2, figsize=(12, 8))
     handlers = {k: v for k, v in results.get("handlers", {}).items() if k != "critical_path"}
     _bars(
         axes[0][0],
         [
-            (
-                f"batch of 10\n{key}",
-                at["worker_batch_of_10"]["ours"]["wall_s"],
-                at["worker_batch_of_10"]["baseline"]["wall_s"],
-            )
-            for key, at in handlers.items()
-        ]
-        + [
-            (
-                f"batch of 10, {key}\nno emulator CPU",
-                at["worker_batch_of_10"]["ours"]["wall_minus_emulator_s"],
-                at["worker_batch_of_10"]["baseline"]["wall_minus_emulator_s"],
-            )
+            (f"batch of 10, {key}{suffix}", *_pair(at["worker_batch_of_10"], metric))
+            for metric, suffix in (("wall_s", ""), ("wall_minus_emulator_s", "\nno emulator CPU"))
             for key, at in handlers.items()
         ],
         1000,
@@ -63,11 +57,7 @@ def write_chart(results: dict, folder: Path) -> Path:
     _bars(
         axes[0][1],
         [
-            (
-                f"enqueue\n{key}",
-                at["enqueue_request"]["ours"]["latency_s"],
-                at["enqueue_request"]["baseline"]["latency_s"],
-            )
+            (f"enqueue, {key}", *_pair(at["enqueue_request"], "latency_s"))
             for key, at in handlers.items()
         ],
         1000,
@@ -82,19 +72,10 @@ def write_chart(results: dict, folder: Path) -> Path:
             [
                 (
                     "enqueue import\nvs import boto3",
-                    cold["enqueue_import"]["ours"]["seconds"],
-                    cold["enqueue_import"]["bare_boto3"]["seconds"],
+                    *_pair(cold["enqueue_import"], "seconds", "bare_boto3"),
                 ),
-                (
-                    "worker init\nvs import torch",
-                    init["ours"]["seconds"],
-                    init["bare_torch"]["seconds"],
-                ),
-                (
-                    "worker init\nvs seed-style init",
-                    init["ours"]["seconds"],
-                    init["baseline"]["seconds"],
-                ),
+                ("worker init\nvs import torch", *_pair(init, "seconds", "bare_torch")),
+                ("worker init\nvs seed-style init", *_pair(init, "seconds")),
             ],
             1000,
             "ms",
@@ -105,12 +86,17 @@ def write_chart(results: dict, folder: Path) -> Path:
         _bars(
             axes[1][1],
             [
+                (f"{int(size):,} requests", *_pair(burst, "throughput_rps", "ceiling"))
+                for size, burst in bursts.items()
+            ]
+            + [
                 (
-                    f"{int(size):,} requests",
-                    burst["ours"]["throughput_rps"],
+                    f"{int(size):,} requests\ndiagnostic: moto\nin its own process",
+                    burst[SEPARATE_EMULATOR]["throughput_rps"],
                     burst["ceiling"]["throughput_rps"],
                 )
                 for size, burst in bursts.items()
+                if SEPARATE_EMULATOR in burst
             ],
             1,
             "requests/s reaching succeeded",
