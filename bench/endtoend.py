@@ -51,6 +51,8 @@ UPDATE_CONCURRENCY = 10  # the worker's I/O pool: one thread per message of a ba
 RECEIVE_WAIT_SECONDS = 1
 CEILING_PREFIX = "bench-ceiling"
 SEPARATE_EMULATOR = "ours_with_separate_emulator"
+# The stack logs as `make up` does (the benchmark's own process quiets its in-process handlers).
+STACK_ENV = {"LOG_LEVEL": "INFO"}
 CEILING_RESULT = prediction_result(0.25, 0.75, 0.5, "ceiling")
 
 
@@ -67,11 +69,11 @@ def run_end_to_end(
     settings = load_settings()
     results: dict[str, Any] = {"client_concurrency": CLIENT_CONCURRENCY, "bursts": {}}
     with ExitStack() as stacks:
-        info = stacks.enter_context(StackProcess())
+        info = stacks.enter_context(StackProcess(env=STACK_ENV))
         client = PollCountingClient(info["api_url"], timeout=30.0)
         if diagnostic_sizes:
             emulator_url = stacks.enter_context(moto_server_process())
-            separate = StackProcess(extra_args=["--endpoint-url", emulator_url])
+            separate = StackProcess(extra_args=["--endpoint-url", emulator_url], env=STACK_ENV)
             separate_client = PollCountingClient(
                 stacks.enter_context(separate)["api_url"], timeout=30.0
             )
