@@ -153,7 +153,7 @@ def _worker_run(
                 raise BenchmarkError(f"worker asked for retries: {response}")
         require_succeeded(stack.dynamodb, stack.resources.results_table, bodies)
         metrics = {"wall_s": wall, "wall_minus_emulator_s": wall - calls.emulator_cpu_s}
-        return metrics, _call_fields(calls, len(events))
+        return metrics, _call_fields(calls, len(events), round_trip_ms)
 
     return measure
 
@@ -184,20 +184,23 @@ def _enqueue_run(
             "latency_s": wall / requests,
             "latency_minus_emulator_s": (wall - calls.emulator_cpu_s) / requests,
         }
-        return metrics, _call_fields(calls, requests)
+        return metrics, _call_fields(calls, requests, round_trip_ms)
 
     return measure
 
 
-def _call_fields(calls: CallLog, units: int) -> dict:
-    """AWS calls per unit (batch or request), the calls per unit that ran one after another
-    (the critical path: meaningful under a long round trip), and the emulator's CPU per unit."""
-    return {
+def _call_fields(calls: CallLog, units: int, round_trip_ms: float) -> dict:
+    """AWS calls per unit (batch or request) and the emulator's CPU per unit; under the long
+    critical-path round trip only, also the calls per unit that ran one after another (with
+    short round trips, scheduling jitter would make concurrent calls look sequential)."""
+    fields = {
         "aws_calls_per_unit": calls.total / units,
-        "critical_path_calls_per_unit": calls.critical_path() / units,
         "emulator_cpu_ms_per_unit": calls.emulator_cpu_s * 1000 / units,
         "aws_calls_by_operation": dict(calls.by_operation),
     }
+    if round_trip_ms >= CRITICAL_PATH_ROUND_TRIP_MS:
+        fields["critical_path_calls_per_unit"] = calls.critical_path() / units
+    return fields
 
 
 def require_succeeded(dynamodb, table: str, bodies: list[str]) -> None:
