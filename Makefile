@@ -12,6 +12,7 @@ TORCH_INDEX_URL ?=
 MODEL := worker/model/artifacts/sentiment.pt
 ENV ?= dev
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 PYTEST := $(PY) -m pytest -c tests/pytest.ini --rootdir=.
 
 .PHONY: help venv model up test lint unit integration bench package plan apply tf-schema clean
@@ -51,8 +52,8 @@ unit: $(MODEL) ## Unit tests only (moto in-process, no network)
 integration: $(MODEL) ## HTTP integration tests against a local stack they start on free ports
 	$(PYTEST) tests/integration $(PYTEST_ARGS)
 
-bench: $(MODEL) ## Run the benchmarks; writes bench/results/ (JSON, markdown, PNG)
-	$(PY) -m bench
+bench: $(MODEL) ## Run the benchmarks (about 10 min on 2 cores); writes bench/results/ (JSON, markdown, PNG)
+	$(PY) -m bench $(BENCH_ARGS)
 
 package: $(VENV_STAMP) ## Build the enqueue zip (reproducible) into build/ and print its size and sha256
 	$(PY) .ci/build_enqueue_zip.py --out build/enqueue.zip
