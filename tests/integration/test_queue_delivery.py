@@ -56,12 +56,6 @@ def test_redelivered_message_does_not_rerun_inference(api, direct):
     assert after["attempts"] == 1
 
 
-@pytest.mark.xfail(
-    reason="worker finding: two copies of a message delivered at once (same batch or two "
-    "pollers) are both admitted (processing -> processing is allowed for crash recovery), so "
-    "inference runs twice and attempts reads 2; the first stored outcome stays",
-    strict=False,
-)
 def test_copies_delivered_together_run_inference_once(api, direct):
     request_id = str(uuid.uuid4())
     created_at = put_pending_item(direct, request_id)
