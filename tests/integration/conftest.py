@@ -4,13 +4,12 @@ A failing test's report ends with the tail of the stack's output."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from asyncinfer_local.client import ApiClient
 from asyncinfer_local.process import StackProcess
-from tests.integration.target import SKIP_REASON, Target, target_from_environment, target_from_stack
+from tests.integration.stacks import own_stack
+from tests.integration.target import SKIP_REASON, Target, target_from_environment
 
 # An explicit override, not a copy: 720 s (6x the worker timeout, what AWS asks for) would make
 # any retried message outlive the suite; 60 s still dwarfs a batch's processing time here.
@@ -25,18 +24,12 @@ def target(tmp_path_factory) -> Target:
     if configured is not None:
         yield configured
         return
-    # A name prefix of its own: with AWS_ENDPOINT_URL set, the stack shares that endpoint.
-    stack = StackProcess(
-        settings=TEST_STACK_SETTINGS,
-        extra_args=["--name-prefix", f"asyncinfer-it-{uuid.uuid4().hex[:8]}"],
-        log_path=tmp_path_factory.mktemp("stack") / "stack.log",
-    )
-    _running.append(stack)
-    try:
-        yield target_from_stack(stack.start())
-    finally:
-        _running.remove(stack)
-        stack.cleanup()
+    with own_stack(tmp_path_factory.mktemp("stack"), "it", TEST_STACK_SETTINGS) as (stack, local):
+        _running.append(stack)
+        try:
+            yield local
+        finally:
+            _running.remove(stack)
 
 
 @pytest.fixture(scope="package")

@@ -4,36 +4,27 @@ planted_defects.py): a stack of its own runs the defective worker."""
 from __future__ import annotations
 
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from asyncinfer_local.burst import poll_until_terminal
 from asyncinfer_local.client import ApiClient
-from asyncinfer_local.process import StackProcess
 from tests.integration.conftest import TEST_STACK_SETTINGS
 from tests.integration.planted_defects import LOSE, RERUN
 from tests.integration.queue_access import redeliver, wait_until_drained
-from tests.integration.target import target_from_stack
+from tests.integration.stacks import own_stack
 
 
 @pytest.fixture(scope="module")
 def defective(tmp_path_factory):
-    stack = StackProcess(
-        settings=TEST_STACK_SETTINGS,
-        extra_args=[
-            "--worker-handler",
-            "tests.integration.planted_defects.handler",
-            "--name-prefix",
-            f"asyncinfer-defect-{uuid.uuid4().hex[:8]}",
-        ],
-        log_path=tmp_path_factory.mktemp("defective") / "stack.log",
-    )
-    try:
-        yield target_from_stack(stack.start())
-    finally:
-        stack.cleanup()
+    with own_stack(
+        tmp_path_factory.mktemp("defective"),
+        "defect",
+        TEST_STACK_SETTINGS,
+        ("--worker-handler", "tests.integration.planted_defects.handler"),
+    ) as (_, target):
+        yield target
 
 
 def test_lost_messages_are_reported_as_never_finished(defective):

@@ -7,17 +7,15 @@ timeout so the five receives take seconds."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 
 from asyncinfer_local.client import ApiClient
 from asyncinfer_local.defaults import MODEL_FILE
-from asyncinfer_local.process import StackProcess
 from asyncinfer_local.settings import load_settings
 from tests.integration.faulty_model import MODEL_ERROR, write_faulty_model
 from tests.integration.queue_access import find_in_dlq
-from tests.integration.target import target_from_stack
+from tests.integration.stacks import own_stack
 
 # Explicit overrides: a 2 s visibility timeout, and no batching window longer than it.
 FAST_RETRIES = {
@@ -31,20 +29,8 @@ WAIT_SECONDS = 90
 def faulty(tmp_path_factory):
     folder = tmp_path_factory.mktemp("faulty")
     model = write_faulty_model(MODEL_FILE, folder / "faulty.pt")
-    stack = StackProcess(
-        settings=FAST_RETRIES,
-        extra_args=[
-            "--model-path",
-            str(model),
-            "--name-prefix",
-            f"asyncinfer-faulty-{uuid.uuid4().hex[:8]}",
-        ],
-        log_path=folder / "stack.log",
-    )
-    try:
-        yield target_from_stack(stack.start())
-    finally:
-        stack.cleanup()
+    with own_stack(folder, "faulty", FAST_RETRIES, ("--model-path", str(model))) as (_, target):
+        yield target
 
 
 def test_inference_failing_on_every_receive_fails_the_request_and_dead_letters_it(faulty):

@@ -17,6 +17,7 @@ from asyncinfer_local.client import ApiClient
 from asyncinfer_local.defaults import MODEL_FILE
 from asyncinfer_local.process import StackProcess
 from asyncinfer_local.stack import LocalStack
+from tests.integration.stacks import own_stack
 from tests.integration.target import target_from_stack
 
 FAST_START = ["--no-warm"]
@@ -98,16 +99,14 @@ def test_busy_api_port_is_refused_with_a_clear_message(tmp_path):
 
 
 def test_model_at_an_s3_model_path_is_uploaded_and_served(tmp_path):
-    prefix = f"asyncinfer-s3-{uuid.uuid4().hex[:8]}"
-    model_url = f"s3://{prefix}-models/sentiment.pt"
-    with StackProcess(
-        extra_args=["--name-prefix", prefix, "--model-path", model_url],
-        env=EMBEDDED,
-        log_path=tmp_path / "s3.log",
-    ) as info:
-        target = target_from_stack(info)
-        stored = target.client("s3").head_object(Bucket=f"{prefix}-models", Key="sentiment.pt")
-        api = ApiClient(info["api_url"])
+    bucket = f"asyncinfer-models-{uuid.uuid4().hex[:8]}"
+    model_url = f"s3://{bucket}/sentiment.pt"
+    with own_stack(tmp_path, "s3", extra_args=("--model-path", model_url), env=EMBEDDED) as (
+        _,
+        target,
+    ):
+        stored = target.client("s3").head_object(Bucket=bucket, Key="sentiment.pt")
+        api = ApiClient(target.api_url)
         final = api.wait(api.submit("fine")["request_id"], timeout=60)
     digest = hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()
     assert stored["Metadata"]["sha256"] == digest
@@ -156,17 +155,12 @@ def test_in_process_stack_gives_handlers_the_lambda_environment_and_restores_it(
 
 
 def test_submit_while_the_queue_is_gone_gets_503_and_leaves_no_pending_item(tmp_path):
-    with StackProcess(
-        extra_args=[*FAST_START, "--name-prefix", f"asyncinfer-nq-{uuid.uuid4().hex[:8]}"],
-        env=EMBEDDED,
-        log_path=tmp_path / "no-queue.log",
-    ) as info:
-        target = target_from_stack(info)
-        target.client("sqs").delete_queue(QueueUrl=info["queue_url"])
-        response = ApiClient(info["api_url"]).call(
+    with own_stack(tmp_path, "nq", extra_args=tuple(FAST_START), env=EMBEDDED) as (_, target):
+        target.client("sqs").delete_queue(QueueUrl=target.queue_url)
+        response = ApiClient(target.api_url).call(
             "POST", "/predict", b'{"text": "fine"}', {"content-type": "application/json"}
         )
-        items = target.client("dynamodb").scan(TableName=info["results_table"])["Items"]
+        items = target.client("dynamodb").scan(TableName=target.results_table)["Items"]
     assert response.status == 503
     assert response.headers["retry-after"] == "1"
     assert response.body["error"]["code"] == "service_unavailable"
