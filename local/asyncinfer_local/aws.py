@@ -59,6 +59,10 @@ class EmbeddedAws:
         # Imported here: a stack pointed at LocalStack never needs moto's server code.
         from moto.server import ThreadedMotoServer
 
+        from .moto_atomic import make_dynamodb_item_operations_atomic
+
+        # The worker's exactly-once inference relies on atomic conditional writes.
+        make_dynamodb_item_operations_atomic()
         # ThreadedMotoServer.start() waits forever when its thread cannot bind: fail first here.
         ensure_port_free(self._host, self._port, "ASYNCINFER_AWS_PORT")
         # werkzeug logs every AWS call at INFO; the stack prints its own one line per request.

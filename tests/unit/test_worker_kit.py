@@ -8,7 +8,6 @@ import copy
 import json
 import pathlib
 import shutil
-import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -20,8 +19,8 @@ import pytest
 import torch
 from boto3.dynamodb.types import TypeDeserializer
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
 
+from asyncinfer_local.moto_atomic import make_dynamodb_item_operations_atomic
 from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
 from asyncinfer_worker import aws_clients
 from asyncinfer_worker.lease import epoch_ms
@@ -118,15 +117,9 @@ def aws(monkeypatch):
 def atomic_updates(monkeypatch):
     """DynamoDB applies a conditional UpdateItem atomically; moto reads, checks and writes in
     steps without a lock, so two threads can both pass one condition (measured here: 13 of 300
-    races). For tests whose subject is that race, moto's UpdateItem is made atomic too."""
-    lock = threading.Lock()
-    update_item = DynamoDBBackend.update_item
-
-    def atomic_update_item(self, *args, **kwargs):
-        with lock:
-            return update_item(self, *args, **kwargs)
-
-    monkeypatch.setattr(DynamoDBBackend, "update_item", atomic_update_item)
+    races). For tests whose subject is that race, moto is made atomic the way the local stack
+    makes it, and the change is undone after the test."""
+    make_dynamodb_item_operations_atomic(monkeypatch.setattr)
 
 
 @pytest.fixture
