@@ -14,8 +14,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
+import localstack_client.session
 
 DIRECT_ACCESS_VARIABLES = ("ASYNCINFER_QUEUE_URL", "ASYNCINFER_DLQ_URL", "ASYNCINFER_RESULTS_TABLE")
 SKIP_REASON = (
@@ -40,17 +42,23 @@ class Target:
         return bool(self.queue_url and self.dlq_url and self.results_table)
 
     def client(self, service: str) -> Any:
-        """A boto3 client for this target's endpoint. Explicit on purpose: localstack-client's
-        session would prefer an AWS_ENDPOINT_URL in the environment over the stack's own."""
+        """A boto3 client for this target: real AWS, or a local endpoint through
+        localstack-client (LocalStack, or the moto server of a stack this suite started)."""
         if self.endpoint_url is None:
             return boto3.client(service, region_name=self.region)
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint_url,
-            region_name=self.region,
-            aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
-            aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
+        # localstack-client sends every service to $AWS_ENDPOINT_URL when it is set, else to
+        # localstack_host; a stack started here reuses $AWS_ENDPOINT_URL when it is set, so
+        # the two can only disagree by mistake: say so rather than talk to the wrong stack.
+        environment_url = os.environ.get("AWS_ENDPOINT_URL", "").strip()
+        if environment_url and environment_url.rstrip("/") != self.endpoint_url.rstrip("/"):
+            raise RuntimeError(
+                f"AWS_ENDPOINT_URL={environment_url} but the target stack is at "
+                f"{self.endpoint_url}: unset one of them"
+            )
+        session = localstack_client.session.Session(
+            region_name=self.region, localstack_host=urlsplit(self.endpoint_url).netloc
         )
+        return session.client(service)
 
 
 def target_from_environment() -> Target | None:
