@@ -20,9 +20,10 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 DEFAULT_ROUTE = "$default"
-# The routes modules/http_api declares (a test keeps the two equal). There is no `$default`
-# route, so a request no route matches never reaches the function: API Gateway answers 404.
-ROUTE_KEYS = ("POST /predict", "GET /status/{request_id}", "GET /health")
+# The routes modules/http_api declares (a test keeps the two equal). Its `$default` route
+# sends every request no other route matches to the function, which answers 404 or 405 in its
+# own JSON shape; without `$default`, API Gateway itself answers 404 {"message":"Not Found"}.
+ROUTE_KEYS = ("POST /predict", "GET /status/{request_id}", "GET /health", DEFAULT_ROUTE)
 NOT_FOUND = (404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
 
 # Content types API Gateway passes as text; any other body arrives base64-encoded.

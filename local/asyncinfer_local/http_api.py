@@ -39,7 +39,7 @@ class HttpApi:
         host: str = "127.0.0.1",
         port: int = 8080,
         access_log: TextIO | None = sys.stderr,
-        routes: tuple[str, ...] = ROUTE_KEYS,  # add "$default" for a catch-all route
+        routes: tuple[str, ...] = ROUTE_KEYS,  # without "$default": no catch-all route
         max_concurrent_invocations: int = 8,
     ):
         self._handler = handler

@@ -1,8 +1,12 @@
 locals {
+  # `$default` catches every request no other route matches, so unknown paths (404) and wrong
+  # methods (405 with Allow) get the function's JSON error shape, not API Gateway's bare
+  # {"message":"Not Found"}.
   routes = {
-    predict = { key = "POST /predict", protected = true }
-    status  = { key = "GET /status/{request_id}", protected = true }
-    health  = { key = "GET /health", protected = false }
+    predict  = { key = "POST /predict", protected = true }
+    status   = { key = "GET /status/{request_id}", protected = true }
+    health   = { key = "GET /health", protected = false }
+    fallback = { key = "$default", protected = true }
   }
 }
 

@@ -65,19 +65,21 @@ def test_malformed_request_id_gets_400(api, request_id):
     assert_json_error(api.call("GET", f"/status/{request_id}"), 400, "invalid_request_id")
 
 
+@pytest.mark.parametrize("path", ["/nothing-here", "/predictXYZ", "/foo/status/x", "/status/a/b"])
+def test_unknown_path_gets_404_json_error(api, path):
+    # The deployed API's $default route brings these to the function, which answers them.
+    assert_json_error(api.call("GET", path), 404, "route_not_found")
+
+
 @pytest.mark.parametrize(
-    ("method", "path"),
+    ("method", "path", "allowed"),
     [
-        ("GET", "/nothing-here"),
-        ("GET", "/predictXYZ"),
-        ("GET", "/foo/status/x"),
-        ("GET", "/predict"),
-        ("DELETE", "/status/00000000-0000-4000-8000-000000000000"),
+        ("GET", "/predict", "POST"),
+        ("DELETE", "/status/00000000-0000-4000-8000-000000000000", "GET"),
+        ("POST", "/health", "GET"),
     ],
 )
-def test_request_no_route_matches_gets_404_json(api, method, path):
-    # The deployed API declares three routes and no $default: API Gateway answers these itself.
+def test_known_path_with_wrong_method_gets_405_with_allow(api, method, path, allowed):
     response = api.call(method, path)
-    assert response.status == 404
-    assert response.headers["content-type"].startswith("application/json")
-    assert isinstance(response.body, dict)
+    assert_json_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == allowed

@@ -121,11 +121,26 @@ def test_binary_body_arrives_base64_encoded(client, recorder):
     assert base64.b64decode(event["body"]) == payload
 
 
-def test_request_no_route_matches_never_reaches_the_function(client, recorder):
-    for method, path in [("GET", "/predict"), ("GET", "/status/a/b"), ("POST", "/health")]:
-        response = client.call(method, path)
-        assert response.status == 404
-        assert response.body == {"message": "Not Found"}
+UNMATCHED = [("GET", "/predict"), ("GET", "/status/a/b"), ("POST", "/health")]
+
+
+def test_request_no_route_matches_goes_to_the_default_route(client, recorder):
+    for method, path in UNMATCHED:
+        client.call(method, path)
+    assert [event["routeKey"] for event in recorder.events] == ["$default"] * len(UNMATCHED)
+    assert [event["rawPath"] for event in recorder.events] == [path for _, path in UNMATCHED]
+
+
+def test_without_a_default_route_unmatched_requests_never_reach_the_function(recorder):
+    api = HttpApi(recorder, FUNCTION, port=0, access_log=None, routes=ROUTE_KEYS[:-1])
+    api.start()
+    try:
+        for method, path in UNMATCHED:
+            response = ApiClient(api.url).call(method, path)
+            assert response.status == 404
+            assert response.body == {"message": "Not Found"}
+    finally:
+        api.stop()
     assert recorder.events == []
 
 
