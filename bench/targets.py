@@ -77,7 +77,7 @@ def verdicts(results: dict) -> list[Verdict]:
                     f"diagnostic: the same with moto in its own process ({size} requests)",
                     burst["overhead_with_separate_emulator"]["median"],
                     0.20,
-                    "a second local stack started with --endpoint-url to `python -m moto.server`",
+                    "a second local stack, --endpoint-url to the emulator in its own process",
                 )
             )
     return found
