@@ -16,7 +16,7 @@ def modules_after(statement: str) -> dict:
         f"import json, sys; {statement}; "
         "from asyncinfer_enqueue import aws_clients; "
         f"print(json.dumps({{'heavy': sorted(set({HEAVY_MODULES!r}) & set(sys.modules)), "
-        "'clients': sorted(aws_clients._clients)}))"
+        "'clients': aws_clients.CLIENTS.created()}))"
     )
     completed = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
