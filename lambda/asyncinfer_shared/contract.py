@@ -152,6 +152,9 @@ class ErrorCode(StrEnum):
     INVALID_INPUT = "invalid_input"
     INFERENCE_FAILED = "inference_failed"
     RETRIES_EXHAUSTED = "retries_exhausted"
+    # The worker stopped (crash, timeout, init failure) on every allowed receive without
+    # finishing the request; the dead-letter drain failed it once the message was dead-lettered.
+    WORKER_STOPPED = "worker_stopped"
 
 
 # ---------------------------------------------------------------------------
