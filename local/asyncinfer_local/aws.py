@@ -1,10 +1,13 @@
-"""The AWS endpoint the local stack talks to: moto's server in this process, or an endpoint that
-is already running (LocalStack or any compatible one) named by AWS_ENDPOINT_URL."""
+"""The AWS endpoint the local stack talks to: moto's server in a child process, or an endpoint
+that is already running (LocalStack or any compatible one) named by AWS_ENDPOINT_URL."""
 
 from __future__ import annotations
 
-import logging
+import json
 import socket
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +20,8 @@ DUMMY_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
+START_TIMEOUT_SECONDS = 60.0  # importing moto's server on a busy 2-core machine: a few seconds
+STOP_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -47,35 +52,60 @@ class Endpoint:
 
 
 class EmbeddedAws:
-    """moto's ThreadedMotoServer on host:port (port 0 picks a free one). Its state lives in this
-    process and is gone when the process ends."""
+    """moto's server on host:port (port 0 picks a free one), in a child process of its own
+    (emulator.py says why). Its state lives in that process and is gone when it stops."""
 
-    def __init__(self, host: str, port: int):
+    def __init__(self, host: str, port: int, start_timeout_seconds: float = START_TIMEOUT_SECONDS):
         self._host = host
         self._port = port
-        self._server: Any = None
+        self._start_timeout_seconds = start_timeout_seconds
+        self._process: subprocess.Popen | None = None
 
     def start(self) -> str:
-        # Imported here: a stack pointed at LocalStack never needs moto's server code.
-        from moto.server import ThreadedMotoServer
-
-        from .moto_atomic import make_dynamodb_item_operations_atomic
-
-        # The worker's exactly-once inference relies on atomic conditional writes.
-        make_dynamodb_item_operations_atomic()
-        # ThreadedMotoServer.start() waits forever when its thread cannot bind: fail first here.
+        # moto's server waits forever when it cannot bind: fail first, with the setting to change.
         ensure_port_free(self._host, self._port, "ASYNCINFER_AWS_PORT")
-        # werkzeug logs every AWS call at INFO; the stack prints its own one line per request.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        return f"http://{host}:{port}"
+        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "asyncinfer_local.emulator", self._host, str(self._port)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            # stderr is inherited: what moto says when it breaks lands in the stack's own log
+        )
+        try:
+            return self._read_url()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _read_url(self) -> str:
+        """The child's first line of output, within the start timeout."""
+        process = self._process
+        assert process is not None and process.stdout is not None
+        answer: list[bytes] = []
+        reader = threading.Thread(target=lambda: answer.append(process.stdout.readline()))
+        reader.daemon = True
+        reader.start()
+        reader.join(self._start_timeout_seconds)
+        line = answer[0] if answer else b""
+        if not line:
+            raise RuntimeError(
+                f"the embedded AWS endpoint did not start on {self._host}:{self._port} within "
+                f"{self._start_timeout_seconds:g} s (its errors, if any, are printed above)"
+            )
+        return json.loads(line)["url"]
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            process.stdin.close()  # the child's signal to stop
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def ensure_port_free(host: str, port: int, env_name: str) -> None:

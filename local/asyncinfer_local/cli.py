@@ -160,7 +160,7 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _print_banner(info: dict, embedded: bool) -> None:
-    where = "moto, in this process" if embedded else "already running"
+    where = "moto, in a child process" if embedded else "already running"
     api = info["api_url"]
     print(
         f"asyncinfer local stack is up\n"
