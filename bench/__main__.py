@@ -38,8 +38,6 @@ class Preset:
     end_to_end_sizes: tuple[int, ...]
     end_to_end_runs: int
     end_to_end_timeout_seconds: float
-    # bursts also run on a stack whose emulator has a process of its own (diagnostic)
-    end_to_end_diagnostic_sizes: tuple[int, ...]
 
 
 PRESETS = {
@@ -52,7 +50,6 @@ PRESETS = {
         end_to_end_sizes=(200, 1000),
         end_to_end_runs=5,
         end_to_end_timeout_seconds=300,
-        end_to_end_diagnostic_sizes=(200,),
     ),
     "smoke": Preset(
         handler_runs=2,
@@ -63,7 +60,6 @@ PRESETS = {
         end_to_end_sizes=(10,),
         end_to_end_runs=1,
         end_to_end_timeout_seconds=60,
-        end_to_end_diagnostic_sizes=(10,),
     ),
 }
 SECTIONS = ("handlers", "cold_starts", "end_to_end")
@@ -113,7 +109,6 @@ def main(argv: list[str] | None = None) -> int:
             list(preset.end_to_end_sizes),
             preset.end_to_end_runs,
             preset.end_to_end_timeout_seconds,
-            list(preset.end_to_end_diagnostic_sizes),
         )
     results["duration_seconds"] = time.perf_counter() - started
     results["targets"] = [verdict.as_dict() for verdict in verdicts(results)]

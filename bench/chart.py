@@ -12,7 +12,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-from bench.endtoend import SEPARATE_EMULATOR
 from bench.report import CHART_NAME
 
 OURS_COLOUR, REFERENCE_COLOUR = "#1f77b4", "#bbbbbb"
@@ -88,15 +87,6 @@ def write_chart(results: dict, folder: Path) -> Path:
             [
                 (f"{int(size):,} requests", *_pair(burst, "throughput_rps", "ceiling"))
                 for size, burst in bursts.items()
-            ]
-            + [
-                (
-                    f"{int(size):,} requests\ndiagnostic: moto\nin its own process",
-                    burst[SEPARATE_EMULATOR]["throughput_rps"],
-                    burst["ceiling"]["throughput_rps"],
-                )
-                for size, burst in bursts.items()
-                if SEPARATE_EMULATOR in burst
             ],
             1,
             "requests/s reaching succeeded",

@@ -1,8 +1,8 @@
 """Cold starts as fresh processes: each probe of bench/probes.py runs in a new interpreter, as a
 new Lambda container would, interleaved with the bare imports it is compared with.
 
-The worker probes process a real batch after their init, against a moto server run here (its
-own thread, this process), so the probe's peak RSS holds the worker and nothing of moto."""
+The worker probes process a real batch after their init, against the local stack's moto server
+(a child process of this one), so the probe's peak RSS holds the worker and nothing of moto."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """End to end through the local stack, against the emulator's own ceiling.
 
 Ours: a burst of N `POST /predict` over real HTTP to the stack (its own process: HTTP API,
-enqueue handler, SQS event source mapping, worker with the model, moto's server), then polling
+enqueue handler, SQS event source mapping, worker with the model; moto's server in the stack's
+child process), then polling
 `GET /status` until every request is terminal (`asyncinfer_local.burst`, what `asyncinfer burst`
 runs).
 
@@ -20,7 +21,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,16 +41,14 @@ from asyncinfer_shared.contract import (
     utc_now_iso,
 )
 from asyncinfer_worker.results_store import ResultsStore
-from bench.emulator_process import moto_server_process
 from bench.events import bench_text
 from bench.runner import Measurement, compare
-from bench.stats import percentile, summary
+from bench.stats import percentile
 
 CLIENT_CONCURRENCY = 50  # `asyncinfer burst`'s default number of client connections
 UPDATE_CONCURRENCY = 10  # the worker's I/O pool: one thread per message of a batch
 RECEIVE_WAIT_SECONDS = 1
 CEILING_PREFIX = "bench-ceiling"
-SEPARATE_EMULATOR = "ours_with_separate_emulator"
 # The stack logs as `make up` does (the benchmark's own process quiets its in-process handlers).
 STACK_ENV = {"LOG_LEVEL": "INFO"}
 CEILING_RESULT = prediction_result(0.25, 0.75, 0.5, "ceiling")
@@ -60,51 +58,24 @@ class EndToEndError(RuntimeError):
     """Requests were lost or failed: the run's numbers would be meaningless."""
 
 
-def run_end_to_end(
-    sizes: list[int], runs: int, timeout_seconds: float, diagnostic_sizes: list[int]
-) -> dict:
-    """Bursts of each size, ours against the ceiling. For `diagnostic_sizes`, a second local
-    stack whose emulator is moto's server in a process of its own runs in the same runs too: it
-    shows how much of the gap comes from sharing one process (one GIL) with the emulator."""
+def run_end_to_end(sizes: list[int], runs: int, timeout_seconds: float) -> dict:
+    """Bursts of each size, ours against the ceiling, interleaved in the same runs."""
     settings = load_settings()
     results: dict[str, Any] = {"client_concurrency": CLIENT_CONCURRENCY, "bursts": {}}
-    with ExitStack() as stacks:
-        info = stacks.enter_context(StackProcess(env=STACK_ENV))
+    with StackProcess(env=STACK_ENV) as info:
         client = PollCountingClient(info["api_url"], timeout=30.0)
-        if diagnostic_sizes:
-            emulator_url = stacks.enter_context(moto_server_process())
-            separate = StackProcess(extra_args=["--endpoint-url", emulator_url], env=STACK_ENV)
-            separate_client = PollCountingClient(
-                stacks.enter_context(separate)["api_url"], timeout=30.0
-            )
         endpoint = Endpoint(info["endpoint_url"], info["region"], dummy_credentials=True)
         resources = provision(endpoint, settings, CEILING_PREFIX)
         ceiling = RawPipeline(endpoint, resources, settings, client)
         # One small burst each first: connections, caches and the model's first batches.
         _burst(client, 10, timeout_seconds)()
         ceiling.measurement(10, timeout_seconds)()
-        if diagnostic_sizes:
-            _burst(separate_client, 10, timeout_seconds)()
         for size in sizes:
             sides = {
                 "ours": _burst(client, size, timeout_seconds),
                 "ceiling": ceiling.measurement(size, timeout_seconds),
             }
-            if size in diagnostic_sizes:
-                sides[SEPARATE_EMULATOR] = _burst(separate_client, size, timeout_seconds)
-            burst = {"requests": size, **compare(sides, runs)}
-            if SEPARATE_EMULATOR in burst:
-                burst["overhead_with_separate_emulator"] = summary(
-                    [
-                        diagnostic / ceiling_span - 1
-                        for diagnostic, ceiling_span in zip(
-                            burst[SEPARATE_EMULATOR]["span_s"]["runs"],
-                            burst["ceiling"]["span_s"]["runs"],
-                            strict=True,
-                        )
-                    ]
-                )
-            results["bursts"][str(size)] = burst
+            results["bursts"][str(size)] = {"requests": size, **compare(sides, runs)}
     return results
 
 

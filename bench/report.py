@@ -189,16 +189,6 @@ def _rows(results: dict) -> Iterator[tuple[str, str, str, str, str]]:
                 _ratio(burst["ratio"]["ceiling"][metric]),
                 unit,
             )
-        if "overhead_with_separate_emulator" in burst:
-            overhead = burst["overhead_with_separate_emulator"]
-            yield (
-                f"End to end, {int(size):,} requests: first acceptance to last success, "
-                "diagnostic: moto in its own process (vs emulator ceiling)",
-                _span(burst["ours_with_separate_emulator"]["span_s"], digits=2),
-                _span(burst["ceiling"]["span_s"], digits=2),
-                _ratio({key: overhead[key] + 1 for key in ("median", "min", "max")}),
-                "s",
-            )
 
 
 def markdown(results: dict) -> str:

@@ -71,13 +71,4 @@ def verdicts(results: dict) -> list[Verdict]:
                 "time from first acceptance to last success, ours / ceiling - 1",
             )
         )
-        if "overhead_with_separate_emulator" in burst:
-            found.append(
-                _at_most(
-                    f"diagnostic: the same with moto in its own process ({size} requests)",
-                    burst["overhead_with_separate_emulator"]["median"],
-                    0.20,
-                    "a second local stack, --endpoint-url to the emulator in its own process",
-                )
-            )
     return found

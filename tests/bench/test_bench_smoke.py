@@ -62,8 +62,8 @@ def test_smoke_covers_every_section_at_both_round_trips(results):
     assert set(results["cold_starts"]) == {"enqueue_import", "worker_init"}
     assert set(results["end_to_end"]["bursts"]) == {"10"}
     burst = results["end_to_end"]["bursts"]["10"]
-    assert {"ours", "ceiling", "ours_with_separate_emulator"} <= burst.keys()
-    assert len(burst["overhead_with_separate_emulator"]["runs"]) == 1
+    assert {"ours", "ceiling", "ratio"} <= burst.keys()
+    assert len(burst["ratio"]["ceiling"]["span_s"]["runs"]) == 1
     for key in ("0ms", "8ms"):
         for name in ("worker_batch_of_10", "worker_stream", "enqueue_request"):
             comparison = results["handlers"][key][name]
