@@ -11,10 +11,12 @@ import sys
 HEAVY_MODULES = ("torch", "numpy")
 
 
-def modules_after(statement: str) -> dict:
+def modules_after(statement: str, package: str = "asyncinfer_enqueue") -> dict:
+    """Heavy modules loaded, and AWS clients `package` created, by `statement` (fresh
+    interpreter)."""
     probe = (
         f"import json, sys; {statement}; "
-        "from asyncinfer_enqueue import aws_clients; "
+        f"from {package} import aws_clients; "
         f"print(json.dumps({{'heavy': sorted(set({HEAVY_MODULES!r}) & set(sys.modules)), "
         "'clients': aws_clients.CLIENTS.created()}))"
     )

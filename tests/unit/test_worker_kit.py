@@ -5,11 +5,15 @@ by the worker's own loader, and SQS events built from tests/events/sqs_batch.jso
 """
 
 import copy
+import io
 import json
+import logging
 import pathlib
 import shutil
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import List  # noqa: UP035 - TorchScript needs typing.List in signatures
@@ -22,6 +26,7 @@ from moto import mock_aws
 
 from asyncinfer_local.moto_atomic import make_dynamodb_item_operations_atomic
 from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
+from asyncinfer_shared.jsonlog import JsonFormatter, get_logger
 from asyncinfer_worker import aws_clients
 from asyncinfer_worker.lease import epoch_ms
 from asyncinfer_worker.model_holder import holder_for
@@ -280,6 +285,20 @@ def dead_letters(sqs, dlq_url: str) -> list[dict]:
             break
         messages.extend(batch)
     return messages
+
+
+@contextmanager
+def logged_lines(logger_name: str) -> Iterator[Callable[[], list[str]]]:
+    """Every line `logger_name` logs inside the block, as written (JSON text)."""
+    stream = io.StringIO()
+    sink = logging.StreamHandler(stream)
+    sink.setFormatter(JsonFormatter())
+    logger = get_logger(logger_name)
+    logger.addHandler(sink)
+    try:
+        yield lambda: stream.getvalue().splitlines()
+    finally:
+        logger.removeHandler(sink)
 
 
 # -- probes: each measures one invariant of any SQS handler (ours, or a planted defective one) --

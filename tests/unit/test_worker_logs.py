@@ -1,14 +1,13 @@
 """The worker's logs: one JSON object per line, with request ids, cold start and durations."""
 # ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
-import io
 import json
-import logging
 
 import pytest
 from test_worker_kit import (  # noqa: F401 - pytest fixtures
     EXPLODE,
     aws,
+    logged_lines,
     sqs_event,
     submitted,
     tiny_model_file,
@@ -16,20 +15,14 @@ from test_worker_kit import (  # noqa: F401 - pytest fixtures
     worker_env,
 )
 
-from asyncinfer_shared.jsonlog import JsonFormatter, get_logger
 from asyncinfer_worker.handler import handler
 
 
 @pytest.fixture
 def log_lines():
     """Every line the worker logs during the test, as written (JSON text)."""
-    stream = io.StringIO()
-    sink = logging.StreamHandler(stream)
-    sink.setFormatter(JsonFormatter())
-    logger = get_logger("asyncinfer_worker")
-    logger.addHandler(sink)
-    yield lambda: stream.getvalue().splitlines()
-    logger.removeHandler(sink)
+    with logged_lines("asyncinfer_worker") as lines:
+        yield lines
 
 
 def test_every_line_is_one_json_object_with_level_and_message(worker_env, log_lines):

@@ -6,4 +6,7 @@ Entry point: `asyncinfer_worker.handler.handler`. Module map (one job each):
 (conditional status transitions), `lease` (how long a delivery holds a request), `redelivery`
 (bringing a retried message back early), `dead_letters` (poison forwarding), `io_pool`
 (concurrent per-message AWS calls), `batch` (orchestration), `handler` (the Lambda edge).
+
+A second entry point, `asyncinfer_worker.dead_letter_handler.handler`, drains the DLQ: it fails
+the requests whose worker stopped on every allowed receive. It loads no model.
 """

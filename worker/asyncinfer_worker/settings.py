@@ -28,10 +28,7 @@ class WorkerSettings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> WorkerSettings:
-        env = os.environ if environ is None else environ
-        missing = [name for name in ("RESULTS_TABLE", "MODEL_PATH") if not env.get(name)]
-        if missing:
-            raise SettingsError(f"Missing required environment variables: {', '.join(missing)}")
+        env = _required(environ, "RESULTS_TABLE", "MODEL_PATH")
         return cls(
             results_table=env["RESULTS_TABLE"],
             model_path=env["MODEL_PATH"],
@@ -42,6 +39,31 @@ class WorkerSettings:
                 env, "LEASE_FALLBACK_SECONDS", DEFAULT_LEASE_FALLBACK_SECONDS
             ),
         )
+
+
+@dataclass(frozen=True)
+class DeadLetterSettings:
+    """The dead-letter drain's configuration: it writes results and loads no model."""
+
+    results_table: str
+    max_receive_count: int = DEFAULT_MAX_RECEIVE_COUNT  # only to say how many tries were made
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> DeadLetterSettings:
+        env = _required(environ, "RESULTS_TABLE")
+        return cls(
+            results_table=env["RESULTS_TABLE"],
+            max_receive_count=_positive_int(env, "MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT),
+        )
+
+
+def _required(environ: dict[str, str] | None, *names: str):
+    """The environment (os.environ unless given), once every one of `names` is set in it."""
+    env = os.environ if environ is None else environ
+    missing = [name for name in names if not env.get(name)]
+    if missing:
+        raise SettingsError(f"Missing required environment variables: {', '.join(missing)}")
+    return env
 
 
 def _positive_int(env, name: str, default: int) -> int:

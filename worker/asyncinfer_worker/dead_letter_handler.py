@@ -1,0 +1,111 @@
+"""The dead-letter drain's Lambda edge: DLQ batch event in, `batchItemFailures` out.
+
+A message reaches the DLQ in one of two ways. The worker forwards a poison message itself, after
+failing its request. Or SQS's redrive moves a message after maxReceiveCount receives: the worker
+fails the request on the last receive when it catches the error, but when it crashed, timed out
+or could not initialise on every receive, nothing did, and the request would stay pending or
+processing until its TTL while the client polls. This function fails such a request.
+
+It uses the worker's own conditional final write, so a request already terminal (a poison
+message the worker failed, a failure caught on the last receive, a success a slower copy raced
+to) is left as it is: the first writer wins and each request reaches a terminal state once.
+Draining the same message twice changes nothing either. Only AWS errors are retried (reported
+in `batchItemFailures`); a message naming no request has nothing to fail and is acknowledged.
+No model and no torch here: the function runs from the worker image with a small memory size.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from asyncinfer_shared.contract import (
+    ContractError,
+    ErrorCode,
+    parse_message,
+    request_id_of,
+    utc_now_iso,
+)
+from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_worker import aws_clients
+from asyncinfer_worker.batch import AWS_ERRORS
+from asyncinfer_worker.records import SqsRecord, records_of
+from asyncinfer_worker.results_store import ResultsStore
+from asyncinfer_worker.settings import DeadLetterSettings
+
+logger = get_logger("asyncinfer_worker.dead_letters")
+
+
+class Drained(StrEnum):
+    FAILED = "failed"  # the request was live: it is failed now
+    LEFT_ALONE = "left_alone"  # already terminal, expired or never stored
+    NO_REQUEST = "no_request"  # the message names no request: nothing to fail
+    RETRY = "retry"  # DynamoDB said no: the message stays in the DLQ and comes back
+
+
+def worker_stopped_message(max_receive_count: int) -> str:
+    return (
+        f"The worker stopped on every allowed attempt ({max_receive_count}) without finishing "
+        "this request: it crashed, timed out or failed to initialise. Submit it again; if it "
+        "keeps failing, the worker's logs say why."
+    )
+
+
+def handler(event: dict, context: object) -> dict:
+    settings = DeadLetterSettings.from_env()
+    store = ResultsStore(settings.results_table, aws_clients.client("dynamodb"))
+    records = records_of(event)
+    outcomes = [drain(record, store, settings.max_receive_count) for record in records]
+    retry = [
+        record.message_id
+        for record, outcome in zip(records, outcomes, strict=True)
+        if outcome is Drained.RETRY
+    ]
+    log(
+        logger,
+        logging.INFO,
+        "dead letters drained",
+        batch_size=len(records),
+        outcomes={kind.value: outcomes.count(kind) for kind in Drained if kind in outcomes},
+    )
+    # Each message id once: Lambda retries by message id, whichever record named it.
+    return {"batchItemFailures": [{"itemIdentifier": i} for i in dict.fromkeys(retry)]}
+
+
+def drain(record: SqsRecord, store: ResultsStore, max_receive_count: int) -> Drained:
+    """Fail the request `record` names, unless it is already terminal."""
+    try:
+        request_id = parse_message(record.body).request_id
+        code, reason = ErrorCode.WORKER_STOPPED, worker_stopped_message(max_receive_count)
+    except ContractError as error:
+        # A poison message: normally already failed by the worker with this very error, but
+        # if that write failed on every receive, this one fails the request the same way.
+        request_id, code, reason = request_id_of(record.body), error.code, error.message
+    if request_id is None:
+        _log(logging.WARNING, "dead letter names no request: acknowledged", record, None)
+        return Drained.NO_REQUEST
+    try:
+        failed = store.mark_failed(request_id, code, reason, utc_now_iso())
+    except AWS_ERRORS as error:
+        _log(logging.WARNING, f"could not fail the request, retrying: {error}", record, request_id)
+        return Drained.RETRY
+    if not failed:
+        _log(
+            logging.INFO,
+            "request already terminal, expired or never stored: left alone",
+            record,
+            request_id,
+        )
+        return Drained.LEFT_ALONE
+    _log(
+        logging.ERROR,
+        "dead-lettered request failed",
+        record,
+        request_id,
+        error_code=code.value,
+    )
+    return Drained.FAILED
+
+
+def _log(level: int, message: str, record: SqsRecord, request_id: str | None, **fields) -> None:
+    log(logger, level, message, request_id=request_id, message_id=record.message_id, **fields)
