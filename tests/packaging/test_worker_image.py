@@ -194,6 +194,19 @@ def test_dockerfile_copies_only_the_handler_sources(final_stage):
     assert ours == HANDLER_SOURCES
 
 
+def test_dockerfile_byte_compiles_every_package_of_ours_it_copies(final_stage):
+    """Lambda's task root is read-only: a package left uncompiled is compiled on every cold
+    start. Each of our COPY destinations must be an argument of the compileall RUN."""
+    ours = [c.destination for c in dockerfile.copies(final_stage) if c.from_stage is None]
+    (compile_run,) = [
+        arguments
+        for keyword, arguments in final_stage.instructions
+        if keyword == "RUN" and "compileall" in arguments
+    ]
+    compiled = {word.strip('"').rstrip("/") for word in compile_run.split()}
+    assert ours and all(destination.rstrip("/") in compiled for destination in ours)
+
+
 def test_installer_refuses_requirements_without_a_torch_pin(tmp_path):
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("torch>=2\nboto3==1.44.8\n")
