@@ -34,7 +34,10 @@ def provision(endpoint: Endpoint, settings: Settings, name_prefix: str) -> Resou
     dlq_url = _ensure_queue(
         sqs,
         f"{name_prefix}-requests-dlq",
-        {"MessageRetentionPeriod": settings.get("queue.dlq_message_retention_seconds")},
+        {
+            "MessageRetentionPeriod": settings.get("queue.dlq_message_retention_seconds"),
+            "VisibilityTimeout": settings.get("queue.dlq_visibility_timeout_seconds"),
+        },
     )
     dlq_arn = _queue_arn(sqs, dlq_url)
     redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.max_receive_count}

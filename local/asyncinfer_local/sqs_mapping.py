@@ -209,7 +209,7 @@ class SqsEventSourceMapping:
             len(messages), len(failed), error, (time.monotonic() - started) * 1000
         )
         self._say(
-            f"worker batch: {outcome.records} records, {outcome.failed} failed, "
+            f"{self._function.name} batch: {outcome.records} records, {outcome.failed} failed, "
             f"{outcome.duration_ms:.0f}ms" + (f" ({error})" if error else "")
         )
         if self._on_batch is not None:

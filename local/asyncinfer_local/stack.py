@@ -1,5 +1,6 @@
 """The whole stack in this process: AWS endpoint, provisioned resources, the HTTP API in front
-of the enqueue handler and the SQS event source mapping in front of the worker handler.
+of the enqueue handler, the SQS event source mapping in front of the worker handler and the one
+from the dead-letter queue to the dead-letter drain (as infra/main.tf wires them on AWS).
 
     with LocalStack(api_port=0, aws_port=0) as stack:   # free ports
         print(stack.api_url)
@@ -24,6 +25,11 @@ from .provision import Resources, provision, upload_model
 from .settings import Settings, load_settings
 from .sqs_mapping import MappingConfig, SqsEventSourceMapping
 
+# The drain's image command in infra/main.tf. Not a CLI option: the environment variable names
+# another handler, and set empty runs no drain (what the planted-defect test needs).
+DEAD_LETTER_HANDLER = "asyncinfer_worker.dead_letter_handler.handler"
+DEAD_LETTER_HANDLER_VARIABLE = "ASYNCINFER_DEAD_LETTER_HANDLER"
+
 
 class LocalStack:
     """Start with start() or `with`; stop() undoes everything start() did, including the
@@ -44,6 +50,7 @@ class LocalStack:
         model_file: pathlib.Path = defaults.MODEL_FILE,
         enqueue_handler: str | Handler = defaults.ENQUEUE_HANDLER,
         worker_handler: str | Handler = defaults.WORKER_HANDLER,
+        dead_letter_handler: str | Handler | None = None,
         poll_wait_seconds: int = defaults.POLL_WAIT_SECONDS,
         enqueue_concurrency: int = defaults.ENQUEUE_CONCURRENCY,
         warm_worker: bool = True,
@@ -54,7 +61,9 @@ class LocalStack:
         api_host:aws_port. model_path: what the worker gets as MODEL_PATH; an s3:// URL gets
         model_file uploaded there first. setting_overrides: `section.key` -> value over
         infra/settings.json (and its ASYNCINFER_* environment overrides). enqueue_handler,
-        worker_handler: dotted names, imported once the environment is set, or callables."""
+        worker_handler: dotted names, imported once the environment is set, or callables.
+        dead_letter_handler: the same for the DLQ drain; None reads ASYNCINFER_DEAD_LETTER_HANDLER
+        (default: the deployed drain), and an empty name runs the stack without a drain."""
         self.settings = settings or load_settings(setting_overrides)
         self._api_host, self._api_port, self._aws_port = api_host, api_port, aws_port
         self._endpoint_url = endpoint_url
@@ -63,6 +72,9 @@ class LocalStack:
         self._model_file = pathlib.Path(model_file)
         self._model_path = model_path or str(self._model_file)
         self._handler_names = (enqueue_handler, worker_handler)
+        if dead_letter_handler is None:
+            dead_letter_handler = os.environ.get(DEAD_LETTER_HANDLER_VARIABLE, DEAD_LETTER_HANDLER)
+        self._dead_letter_handler = dead_letter_handler
         self._poll_wait_seconds = poll_wait_seconds
         self._enqueue_concurrency = enqueue_concurrency
         self._warm_worker = warm_worker
@@ -71,7 +83,7 @@ class LocalStack:
         self._saved_environ: dict[str, str] | None = None
         self._embedded: EmbeddedAws | None = None
         self._api: HttpApi | None = None
-        self._mapping: SqsEventSourceMapping | None = None
+        self._mappings: list[SqsEventSourceMapping] = []
         self.endpoint: Endpoint | None = None
         self.resources: Resources | None = None
 
@@ -95,9 +107,8 @@ class LocalStack:
             raise
 
     def stop(self) -> None:
-        if self._mapping is not None:
-            self._mapping.stop()
-            self._mapping = None
+        while self._mappings:
+            self._mappings.pop().stop()
         if self._api is not None:
             self._api.stop()
             self._api = None
@@ -161,30 +172,56 @@ class LocalStack:
             access_log=self._log,
             max_concurrent_invocations=self._enqueue_concurrency,
         )
-        self._mapping = SqsEventSourceMapping(
+        self._mappings.append(
+            self._event_source_mapping(
+                worker, "worker", self.resources.queue_url, self.resources.queue_arn
+            )
+        )
+        drain = self._dead_letter_handler
+        if drain:
+            self._mappings.append(
+                self._event_source_mapping(
+                    drain if callable(drain) else load_handler(drain),
+                    "dead_letters",
+                    self.resources.dlq_url,
+                    self.resources.dlq_arn,
+                )
+            )
+        else:
+            self._say("no dead-letter drain: dead-lettered requests stay as they are")
+        self._api.start()
+        for mapping in self._mappings:
+            mapping.start()
+
+    def _event_source_mapping(
+        self, handler: Handler, role: str, queue_url: str, queue_arn: str
+    ) -> SqsEventSourceMapping:
+        """`role`'s mapping, configured from its section of the settings as Terraform's is."""
+        concurrency = self.settings.get(f"{role}.maximum_concurrency")
+        return SqsEventSourceMapping(
             self.endpoint.client(
                 "sqs",
-                max_pool_connections=self.settings.maximum_concurrency + 2,
+                max_pool_connections=concurrency + 2,
                 read_timeout=self._poll_wait_seconds + 30,
             ),
-            worker,
-            self._function("worker"),
+            handler,
+            self._function(role),
             MappingConfig(
-                queue_url=self.resources.queue_url,
-                queue_arn=self.resources.queue_arn,
+                queue_url=queue_url,
+                queue_arn=queue_arn,
                 region=self._region,
-                batch_size=self.settings.batch_size,
-                batching_window_seconds=self.settings.batching_window_seconds,
-                maximum_concurrency=self.settings.maximum_concurrency,
+                batch_size=self.settings.get(f"{role}.batch_size"),
+                batching_window_seconds=self.settings.get(
+                    f"{role}.maximum_batching_window_in_seconds"
+                ),
+                maximum_concurrency=concurrency,
                 poll_wait_seconds=self._poll_wait_seconds,
             ),
             log=self._log,
         )
-        self._api.start()
-        self._mapping.start()
 
     def _function_environment(self) -> dict[str, str]:
-        """The environment Terraform gives the two functions (both run in this process)."""
+        """The environment Terraform gives the functions (all run in this process)."""
         assert self.resources is not None
         environment = {
             "RESULTS_TABLE": self.resources.results_table,
@@ -200,7 +237,7 @@ class LocalStack:
 
     def _function(self, role: str) -> FunctionConfig:
         return FunctionConfig(
-            name=f"{self._name_prefix}-{role}",
+            name=f"{self._name_prefix}-{role.replace('_', '-')}",
             timeout_seconds=self.settings.get(f"{role}.timeout_seconds"),
             memory_size_mb=self.settings.get(f"{role}.memory_size_mb"),
             region=self._region,

@@ -8,12 +8,17 @@ import pytest
 
 from asyncinfer_local.client import ApiClient
 from asyncinfer_local.process import StackProcess
+from asyncinfer_local.stack import DEAD_LETTER_HANDLER_VARIABLE
 from tests.integration.stacks import own_stack
 from tests.integration.target import SKIP_REASON, Target, target_from_environment
 
 # An explicit override, not a copy: 720 s (6x the worker timeout, what AWS asks for) would make
 # any retried message outlive the suite; 60 s still dwarfs a batch's processing time here.
 TEST_STACK_SETTINGS = {"queue.visibility_timeout_seconds": 60}
+# No dead-letter drain on this stack: the poison cases read what the worker forwarded to the DLQ,
+# which the drain would consume first. test_dead_letter_drain.py and test_retries_exhausted.py
+# run stacks of their own with the drain.
+UNDRAINED = {DEAD_LETTER_HANDLER_VARIABLE: ""}
 
 _running: list[StackProcess] = []
 
@@ -24,7 +29,10 @@ def target(tmp_path_factory) -> Target:
     if configured is not None:
         yield configured
         return
-    with own_stack(tmp_path_factory.mktemp("stack"), "it", TEST_STACK_SETTINGS) as (stack, local):
+    with own_stack(tmp_path_factory.mktemp("stack"), "it", TEST_STACK_SETTINGS, env=UNDRAINED) as (
+        stack,
+        local,
+    ):
         _running.append(stack)
         try:
             yield local

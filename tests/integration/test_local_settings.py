@@ -15,7 +15,7 @@ FILE = json.loads(DEFAULT_SETTINGS_FILE.read_text())
 
 def test_settings_are_the_shared_file_without_overrides():
     settings = load_settings(environ={})
-    for section in ("queue", "worker", "enqueue", "results"):
+    for section in ("queue", "worker", "enqueue", "dead_letters", "results"):
         assert dict(settings.values[section]) == FILE[section]
 
 
@@ -56,6 +56,9 @@ def test_provisioned_resources_carry_the_settings(target):
     assert redrive["deadLetterTargetArn"] == dlq["Attributes"]["QueueArn"]
     assert int(dlq["Attributes"]["MessageRetentionPeriod"]) == expected.get(
         "queue.dlq_message_retention_seconds"
+    )
+    assert int(dlq["Attributes"]["VisibilityTimeout"]) == expected.get(
+        "queue.dlq_visibility_timeout_seconds"
     )
     table = dynamodb.describe_table(TableName=target.results_table)["Table"]
     assert table["KeySchema"] == [
