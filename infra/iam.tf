@@ -1,20 +1,9 @@
 # One least-privilege policy per function: named actions only, on this stack's own ARNs.
 # Each function module adds writing its own logs (and X-Ray traces) to its role.
 
-data "aws_iam_policy_document" "enqueue" {
-  statement {
-    sid       = "RecordRequests"
-    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem"]
-    resources = [module.results.table_arn]
-  }
-
-  statement {
-    sid       = "QueueRequests"
-    actions   = ["sqs:SendMessage"]
-    resources = [module.queue.queue_arn]
-  }
-
-  # With a customer managed key on the queue and the table, callers must be allowed to use it.
+# With a customer managed key on the queues and the table, every function must be allowed to use
+# it; each policy below includes this one. Without one it has no statement.
+data "aws_iam_policy_document" "use_stack_key" {
   dynamic "statement" {
     for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
 
@@ -26,7 +15,25 @@ data "aws_iam_policy_document" "enqueue" {
   }
 }
 
+data "aws_iam_policy_document" "enqueue" {
+  source_policy_documents = [data.aws_iam_policy_document.use_stack_key.json]
+
+  statement {
+    sid       = "RecordRequests"
+    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem"]
+    resources = [module.results.table_arn]
+  }
+
+  statement {
+    sid       = "QueueRequests"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.queue.queue_arn]
+  }
+}
+
 data "aws_iam_policy_document" "worker" {
+  source_policy_documents = [data.aws_iam_policy_document.use_stack_key.json]
+
   statement {
     sid       = "ConsumeQueue"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
@@ -51,14 +58,22 @@ data "aws_iam_policy_document" "worker" {
     actions   = ["s3:GetObject"]
     resources = [local.model_object_arn]
   }
+}
 
-  dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+# The drain only fails requests: it reads the DLQ through its event source mapping and makes one
+# conditional UpdateItem per message; it never reads an item or sends a message.
+data "aws_iam_policy_document" "dead_letters" {
+  source_policy_documents = [data.aws_iam_policy_document.use_stack_key.json]
 
-    content {
-      sid       = "UseStackKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-    }
+  statement {
+    sid       = "ConsumeDeadLetters"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+    resources = [module.queue.dlq_arn]
+  }
+
+  statement {
+    sid       = "FailRequests"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [module.results.table_arn]
   }
 }

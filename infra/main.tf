@@ -1,5 +1,6 @@
 # The stack, in the order a request travels:
 #   HTTP API -> enqueue function -> results table (pending) + queue -> worker function -> results table
+#   and when the worker stops on every receive: queue -> DLQ -> dead-letter drain -> results table (failed)
 
 data "aws_partition" "current" {}
 
@@ -34,13 +35,14 @@ module "results" {
 module "queue" {
   source = "../modules/queue"
 
-  name                          = "${var.name}-work"
-  visibility_timeout_seconds    = local.queue.visibility_timeout_seconds
-  message_retention_seconds     = local.queue.message_retention_seconds
-  receive_wait_time_seconds     = local.queue.receive_wait_time_seconds
-  max_receive_count             = local.queue.max_receive_count
-  dlq_message_retention_seconds = local.queue.dlq_message_retention_seconds
-  kms_key_arn                   = var.kms_key_arn
+  name                           = "${var.name}-work"
+  visibility_timeout_seconds     = local.queue.visibility_timeout_seconds
+  message_retention_seconds      = local.queue.message_retention_seconds
+  receive_wait_time_seconds      = local.queue.receive_wait_time_seconds
+  max_receive_count              = local.queue.max_receive_count
+  dlq_message_retention_seconds  = local.queue.dlq_message_retention_seconds
+  dlq_visibility_timeout_seconds = local.queue.dlq_visibility_timeout_seconds
+  kms_key_arn                    = var.kms_key_arn
 }
 
 ################################################################################
@@ -191,18 +193,77 @@ resource "aws_lambda_permission" "worker_warmup" {
 }
 
 ################################################################################
+# Dead-letter drain (worker image, no model) and its DLQ trigger
+################################################################################
+
+# A worker that crashes, times out or cannot initialise on every receive never fails its request;
+# SQS moves the message to the DLQ and this function fails the request (worker_stopped), unless
+# it is already terminal. The DLQ empties as it drains: alarms watch the drain, not the depth.
+module "dead_letters" {
+  source = "../modules/function"
+
+  name        = "${var.name}-dead-letters"
+  description = "Fails the requests whose messages were dead-lettered while still pending or processing."
+  image = {
+    uri     = var.worker_image_uri
+    command = ["asyncinfer_worker.dead_letter_handler.handler"]
+  }
+  timeout_seconds      = local.dead_letters.timeout_seconds
+  memory_size_mb       = local.dead_letters.memory_size_mb
+  reserved_concurrency = local.dead_letters.reserved_concurrency
+  log_retention_days   = var.log_retention_days
+  tracing              = var.tracing
+  log_level            = local.lambda_log_level
+  kms_key_arn          = var.kms_key_arn
+  policy_json          = data.aws_iam_policy_document.dead_letters.json
+
+  environment_variables = {
+    RESULTS_TABLE     = module.results.table_name
+    MAX_RECEIVE_COUNT = tostring(module.queue.max_receive_count)
+    LOG_LEVEL         = var.log_level
+  }
+}
+
+resource "aws_lambda_event_source_mapping" "dead_letters" {
+  event_source_arn                   = module.queue.dlq_arn
+  function_name                      = module.dead_letters.alias_arn
+  batch_size                         = local.dead_letters.batch_size
+  maximum_batching_window_in_seconds = local.dead_letters.maximum_batching_window_in_seconds
+
+  # A record whose request could not be failed (DynamoDB said no) stays in the DLQ and comes back.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = local.dead_letters.maximum_concurrency
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.queue.dlq_visibility_timeout_seconds >= 6 * local.dead_letters.timeout_seconds
+      error_message = "queue.dlq_visibility_timeout_seconds (${local.queue.dlq_visibility_timeout_seconds}) must be at least 6 x dead_letters.timeout_seconds (${6 * local.dead_letters.timeout_seconds}), as AWS asks for SQS-triggered functions: raise the DLQ visibility timeout or lower the drain timeout in infra/settings.json."
+    }
+
+    precondition {
+      condition     = local.dead_letters.maximum_concurrency >= 2 && local.dead_letters.maximum_concurrency <= local.dead_letters.reserved_concurrency
+      error_message = "dead_letters.maximum_concurrency (${local.dead_letters.maximum_concurrency}) must be at least 2 (the SQS mapping minimum) and at most dead_letters.reserved_concurrency (${local.dead_letters.reserved_concurrency}), or the mapping gets throttled: change them in infra/settings.json."
+    }
+  }
+}
+
+################################################################################
 # Alarms
 ################################################################################
 
 module "alarms" {
   source = "../modules/alarms"
 
-  name_prefix          = var.name
-  queue_name           = module.queue.queue_name
-  dlq_name             = module.queue.dlq_name
-  worker_function_name = module.worker.function_name
-  api_id               = module.api.api_id
-  api_stage_name       = module.api.stage_name
-  alarm_emails         = var.alarm_emails
-  kms_key_arn          = var.kms_key_arn
+  name_prefix               = var.name
+  queue_name                = module.queue.queue_name
+  dlq_name                  = module.queue.dlq_name
+  worker_function_name      = module.worker.function_name
+  dead_letter_function_name = module.dead_letters.function_name
+  api_id                    = module.api.api_id
+  api_stage_name            = module.api.stage_name
+  alarm_emails              = var.alarm_emails
+  kms_key_arn               = var.kms_key_arn
 }

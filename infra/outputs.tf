@@ -14,7 +14,7 @@ output "queue_url" {
 }
 
 output "dlq_url" {
-  description = "URL of the dead-letter queue (look here, then redrive, when the DLQ alarm fires)."
+  description = "URL of the dead-letter queue. The dead-letter drain empties it, failing each request still pending or processing; messages stay here only while the drain fails (the DLQ age alarm)."
   value       = module.queue.dlq_url
 }
 
@@ -28,6 +28,11 @@ output "worker_function_name" {
   value       = module.worker.function_name
 }
 
+output "dead_letter_function_name" {
+  description = "Name of the dead-letter drain: its logs name each request it failed."
+  value       = module.dead_letters.function_name
+}
+
 output "enqueue_role_arn" {
   description = "ARN of the enqueue function's own role."
   value       = module.enqueue.role_arn
@@ -36,6 +41,11 @@ output "enqueue_role_arn" {
 output "worker_role_arn" {
   description = "ARN of the worker function's own role."
   value       = module.worker.role_arn
+}
+
+output "dead_letter_role_arn" {
+  description = "ARN of the dead-letter drain's own role."
+  value       = module.dead_letters.role_arn
 }
 
 output "alarm_topic_arn" {

@@ -13,11 +13,12 @@ variable "name" {
 }
 
 variable "settings_overrides" {
-  description = "Values that replace infra/settings.json for this environment only, by section (queue, worker, enqueue). Override only what must differ: the local stack runs the settings.json values."
+  description = "Values that replace infra/settings.json for this environment only, by section (queue, worker, enqueue, dead_letters). Override only what must differ: the local stack runs the settings.json values."
   type = object({
-    queue   = optional(map(number), {})
-    worker  = optional(map(number), {})
-    enqueue = optional(map(number), {})
+    queue        = optional(map(number), {})
+    worker       = optional(map(number), {})
+    enqueue      = optional(map(number), {})
+    dead_letters = optional(map(number), {})
   })
   default = {}
 }

@@ -60,6 +60,28 @@ def problems_of(settings: dict, tfvars: dict) -> list[str]:
             f"worker.maximum_concurrency {worker['maximum_concurrency']} is above "
             f"worker_reserved_concurrency {reserved}"
         )
+    return found + _dead_letter_problems(queue, settings["dead_letters"])
+
+
+def _dead_letter_problems(queue: dict, drain: dict) -> list[str]:
+    """The dead-letter drain's mapping on the DLQ obeys the same rules as the worker's."""
+    found = []
+    if (
+        queue["dlq_visibility_timeout_seconds"]
+        < VISIBILITY_TO_TIMEOUT_RATIO * drain["timeout_seconds"]
+    ):
+        found.append(
+            f"queue.dlq_visibility_timeout_seconds {queue['dlq_visibility_timeout_seconds']} is "
+            f"below {VISIBILITY_TO_TIMEOUT_RATIO} x dead_letters.timeout_seconds "
+            f"({VISIBILITY_TO_TIMEOUT_RATIO * drain['timeout_seconds']})"
+        )
+    concurrency = drain["maximum_concurrency"]
+    if not MIN_MAPPING_CONCURRENCY <= concurrency <= drain["reserved_concurrency"]:
+        found.append(
+            f"dead_letters.maximum_concurrency {concurrency} is not between "
+            f"{MIN_MAPPING_CONCURRENCY} and dead_letters.reserved_concurrency "
+            f"{drain['reserved_concurrency']}"
+        )
     return found
 
 

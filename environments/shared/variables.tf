@@ -23,9 +23,10 @@ variable "aws_region" {
 variable "settings_overrides" {
   description = "Values that replace infra/settings.json in this environment only."
   type = object({
-    queue   = optional(map(number), {})
-    worker  = optional(map(number), {})
-    enqueue = optional(map(number), {})
+    queue        = optional(map(number), {})
+    worker       = optional(map(number), {})
+    enqueue      = optional(map(number), {})
+    dead_letters = optional(map(number), {})
   })
 }
 

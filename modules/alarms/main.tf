@@ -1,13 +1,25 @@
 locals {
   # Every alarm: one metric, one threshold, one period of one minute unless said otherwise.
   alarms = {
-    dlq-not-empty = {
-      description = "Messages reached the dead-letter queue: requests failed after every retry."
+    # The dead-letter drain empties the DLQ within seconds, so its depth says nothing: each drain
+    # invocation means messages were dead-lettered (requests failed after every retry), and an
+    # old message in the DLQ means the drain itself is failing.
+    dead-lettered = {
+      description = "Messages reached the dead-letter queue: their requests failed after every retry (the drain's logs name them)."
+      namespace   = "AWS/Lambda"
+      metric      = "Invocations"
+      statistic   = "Sum"
+      dimensions  = { FunctionName = var.dead_letter_function_name }
+      threshold   = 0
+      period      = 60
+    }
+    dlq-oldest-message-age = {
+      description = "A dead-lettered message waits in the DLQ: the dead-letter drain is failing, and its requests may stay pending or processing."
       namespace   = "AWS/SQS"
-      metric      = "ApproximateNumberOfMessagesVisible"
+      metric      = "ApproximateAgeOfOldestMessage"
       statistic   = "Maximum"
       dimensions  = { QueueName = var.dlq_name }
-      threshold   = 0
+      threshold   = var.dlq_oldest_message_age_seconds
       period      = 60
     }
     oldest-message-age = {

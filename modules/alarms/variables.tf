@@ -18,6 +18,11 @@ variable "worker_function_name" {
   type        = string
 }
 
+variable "dead_letter_function_name" {
+  description = "Name of the dead-letter drain function (its invocations mean messages were dead-lettered)."
+  type        = string
+}
+
 variable "api_id" {
   description = "ID of the HTTP API."
   type        = string
@@ -32,6 +37,12 @@ variable "oldest_message_age_seconds" {
   description = "Alarm when the oldest queued message is older than this: work is stuck or the worker cannot keep up."
   type        = number
   default     = 900
+}
+
+variable "dlq_oldest_message_age_seconds" {
+  description = "Alarm when a message has waited in the DLQ longer than this: the drain should take seconds, and retries a message after the DLQ's visibility timeout."
+  type        = number
+  default     = 600
 }
 
 variable "alarm_emails" {

@@ -8,11 +8,12 @@ locals {
 ################################################################################
 
 resource "aws_sqs_queue" "dlq" {
-  name                      = "${var.name}-dlq"
-  message_retention_seconds = var.dlq_message_retention_seconds
-  receive_wait_time_seconds = var.receive_wait_time_seconds
-  sqs_managed_sse_enabled   = local.sqs_managed_sse ? true : null
-  kms_master_key_id         = var.kms_key_arn
+  name                       = "${var.name}-dlq"
+  message_retention_seconds  = var.dlq_message_retention_seconds
+  visibility_timeout_seconds = var.dlq_visibility_timeout_seconds
+  receive_wait_time_seconds  = var.receive_wait_time_seconds
+  sqs_managed_sse_enabled    = local.sqs_managed_sse ? true : null
+  kms_master_key_id          = var.kms_key_arn
 
   tags = var.tags
 }

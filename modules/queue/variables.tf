@@ -57,6 +57,17 @@ variable "dlq_message_retention_seconds" {
   }
 }
 
+variable "dlq_visibility_timeout_seconds" {
+  description = "Seconds a message received from the dead-letter queue stays hidden: at least 6x the timeout of the function that drains it (the caller checks that rule)."
+  type        = number
+  default     = 180
+
+  validation {
+    condition     = var.dlq_visibility_timeout_seconds >= 0 && var.dlq_visibility_timeout_seconds <= 43200
+    error_message = "dlq_visibility_timeout_seconds must be 0 to 43200 (12 hours)."
+  }
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key for both queues; null uses SQS-managed encryption (SSE-SQS)."
   type        = string

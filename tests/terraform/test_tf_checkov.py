@@ -21,7 +21,16 @@ SKIP_WITH_REASON = (
 def _plant_defects(tree):
     """One defect per custom policy, plus a built-in failure and a skip without a reason."""
     stack, modules = tree / "infra", tree / "modules"
-    plant(stack / "main.tf", '  function_response_types = ["ReportBatchItemFailures"]\n', "")
+    for comment in (
+        "  # Only the failed messages of a batch are retried; the rest are deleted.\n",
+        "  # A record whose request could not be failed (DynamoDB said no) stays in the DLQ and "
+        "comes back.\n",
+    ):
+        plant(
+            stack / "main.tf",
+            comment + '  function_response_types = ["ReportBatchItemFailures"]\n',
+            "",
+        )
     plant(
         modules / "results_table/main.tf",
         "    enabled        = true\n",
@@ -86,6 +95,7 @@ def test_custom_policies_run_on_the_repo():
     ("check_id", "resource_part"),
     [
         ("CKV_AINF_1", "aws_lambda_event_source_mapping.worker"),  # no ReportBatchItemFailures
+        ("CKV_AINF_1", "aws_lambda_event_source_mapping.dead_letters"),  # nor on the DLQ's
         ("CKV_AINF_2", "aws_dynamodb_table.this"),  # TTL off
         ("CKV_AINF_3", "aws_cloudwatch_log_group.access"),  # log retention unset
         ("CKV_AINF_4", "aws_sqs_queue.this"),  # no DLQ attached

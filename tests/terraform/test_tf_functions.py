@@ -1,4 +1,5 @@
-"""Both functions are wired to the Python side exactly: entry points, environment, permissions."""
+"""The functions are wired to the Python side exactly: entry points, environment, permissions,
+triggers (the worker on the queue, the dead-letter drain on the DLQ)."""
 
 import ast
 
@@ -9,9 +10,10 @@ from tests.terraform.tf_checks import REPO, hcl
 STACK = hcl.load_dir(REPO / "infra")
 CALLS = {name: hcl.plain(body) for name, body in hcl.labelled(STACK, "module").items()}
 DATA = {(t, n): hcl.plain(b) for t, n, b in hcl.resources(STACK, "data")}
-MAPPING = hcl.plain(
-    next(b for t, n, b in hcl.resources(STACK) if t == "aws_lambda_event_source_mapping")
-)
+MAPPINGS = {
+    n: hcl.plain(b) for t, n, b in hcl.resources(STACK) if t == "aws_lambda_event_source_mapping"
+}
+MAPPING = MAPPINGS["worker"]
 
 
 def _defines_handler(path):
@@ -19,12 +21,21 @@ def _defines_handler(path):
     return any(isinstance(node, ast.FunctionDef) and node.name == "handler" for node in tree.body)
 
 
+def _statements(policy: str) -> list[dict]:
+    """The policy document's statements, dynamic ones and those of its source documents too."""
+    document = DATA[("aws_iam_policy_document", policy)]
+    statements = list(document.get("statement", []))
+    statements += [d["statement"]["content"][0] for d in document.get("dynamic", [])]
+    for source in document.get("source_policy_documents", []):
+        name = source.removeprefix("${data.aws_iam_policy_document.").removesuffix(".json}")
+        statements += _statements(name)
+    return statements
+
+
 def _allowed(policy: str) -> dict[str, set[str]]:
     """resource expression -> actions, over the policy document's statements."""
-    document = DATA[("aws_iam_policy_document", policy)]
-    dynamic = [d["statement"]["content"][0] for d in document.get("dynamic", [])]
     allowed: dict[str, set[str]] = {}
-    for statement in document["statement"] + dynamic:
+    for statement in _statements(policy):
         for resource in statement["resources"]:
             allowed.setdefault(resource, set()).update(statement["actions"])
     return allowed
@@ -49,18 +60,31 @@ def test_worker_command_matches_the_code():
     assert _defines_handler(REPO / "worker/asyncinfer_worker/handler.py")
 
 
+def test_drain_runs_the_worker_image_with_its_own_command():
+    assert CALLS["dead_letters"]["image"] == {
+        "uri": "${var.worker_image_uri}",
+        "command": ["asyncinfer_worker.dead_letter_handler.handler"],
+    }
+    assert CALLS["worker"]["image"]["uri"] == "${var.worker_image_uri}"
+    assert _defines_handler(REPO / "worker/asyncinfer_worker/dead_letter_handler.py")
+
+
 @pytest.mark.parametrize(
     ("function", "names"),
     [
         ("enqueue", {"RESULTS_TABLE", "QUEUE_URL", "RESULT_TTL_SECONDS", "LOG_LEVEL"}),
         ("worker", {"RESULTS_TABLE", "MODEL_PATH", "MAX_RECEIVE_COUNT", "DLQ_URL", "LOG_LEVEL"}),
+        ("dead_letters", {"RESULTS_TABLE", "MAX_RECEIVE_COUNT", "LOG_LEVEL"}),
     ],
 )
 def test_function_gets_the_environment_its_settings_read(function, names):
     assert set(CALLS[function]["environment_variables"]) == names
 
 
-@pytest.mark.parametrize(("function", "policy"), [("enqueue", "enqueue"), ("worker", "worker")])
+@pytest.mark.parametrize(
+    ("function", "policy"),
+    [("enqueue", "enqueue"), ("worker", "worker"), ("dead_letters", "dead_letters")],
+)
 def test_each_function_has_its_own_policy(function, policy):
     assert CALLS[function]["policy_json"] == f"${{data.aws_iam_policy_document.{policy}.json}}"
 
@@ -93,16 +117,64 @@ def test_worker_may_only_consume_its_queue_forward_to_the_dlq_update_results_and
     }
 
 
+def test_drain_may_only_consume_the_dlq_and_update_results():
+    assert _allowed("dead_letters") == {
+        "${module.queue.dlq_arn}": {
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:ChangeMessageVisibility",
+            "sqs:GetQueueAttributes",
+        },
+        "${module.results.table_arn}": {"dynamodb:UpdateItem"},
+        "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
+    }
+
+
 def test_kms_statements_appear_only_with_a_customer_key():
-    for policy in ("enqueue", "worker"):
-        dynamic = DATA[("aws_iam_policy_document", policy)]["dynamic"][0]["statement"]
-        assert dynamic["for_each"] == "${var.kms_key_arn == null ? [] : [var.kms_key_arn]}"
+    (dynamic,) = DATA[("aws_iam_policy_document", "use_stack_key")]["dynamic"]
+    assert dynamic["statement"]["for_each"] == "${var.kms_key_arn == null ? [] : [var.kms_key_arn]}"
+    assert "statement" not in DATA[("aws_iam_policy_document", "use_stack_key")]
+
+
+@pytest.mark.parametrize("policy", ["enqueue", "worker", "dead_letters"])
+def test_every_function_may_use_the_stack_key(policy):
+    assert DATA[("aws_iam_policy_document", policy)]["source_policy_documents"] == [
+        "${data.aws_iam_policy_document.use_stack_key.json}"
+    ]
 
 
 def test_queue_trigger_targets_the_worker_alias_and_reports_item_failures():
     assert MAPPING["function_name"] == "${module.worker.alias_arn}"
     assert MAPPING["event_source_arn"] == "${module.queue.queue_arn}"
     assert MAPPING["function_response_types"] == ["ReportBatchItemFailures"]
+
+
+def test_dlq_trigger_targets_the_drain_alias_and_reports_item_failures():
+    drain = MAPPINGS["dead_letters"]
+    assert drain["function_name"] == "${module.dead_letters.alias_arn}"
+    assert drain["event_source_arn"] == "${module.queue.dlq_arn}"
+    assert drain["function_response_types"] == ["ReportBatchItemFailures"]
+
+
+def test_only_the_two_queues_trigger_functions():
+    assert set(MAPPINGS) == {"worker", "dead_letters"}
+
+
+def test_alarms_watch_the_drain_not_the_dlq_depth():
+    assert CALLS["alarms"]["dead_letter_function_name"] == "${module.dead_letters.function_name}"
+    alarms = next(
+        hcl.plain(entry["alarms"])
+        for entry in hcl.load_dir(REPO / "modules/alarms")["locals"]
+        if "alarms" in entry
+    )
+    by_metric = {
+        (alarm["metric"], str(alarm["dimensions"])): name for name, alarm in alarms.items()
+    }
+    assert ("Invocations", str({"FunctionName": "${var.dead_letter_function_name}"})) in by_metric
+    assert ("ApproximateAgeOfOldestMessage", str({"QueueName": "${var.dlq_name}"})) in by_metric
+    assert not any(metric == "ApproximateNumberOfMessagesVisible" for metric, _ in by_metric), (
+        "a DLQ depth alarm never fires once the drain empties the DLQ"
+    )
 
 
 def test_api_invokes_the_enqueue_alias():

@@ -78,6 +78,25 @@ def test_override_of_a_setting_that_does_not_exist_is_reported(tmp_path):
     ]
 
 
+def test_dlq_visibility_below_six_times_the_drain_timeout_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    _set_setting(tree, "queue", "dlq_visibility_timeout_seconds", 30)
+    assert invariants.run(tree)[0] == (
+        "environments/dev: queue.dlq_visibility_timeout_seconds 30 is below "
+        "6 x dead_letters.timeout_seconds (180)"
+    )
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_drain_concurrency_outside_two_to_reserved_is_reported(tmp_path, concurrency):
+    tree = tree_copy(tmp_path)
+    _set_setting(tree, "dead_letters", "maximum_concurrency", concurrency)
+    assert invariants.run(tree)[0] == (
+        f"environments/dev: dead_letters.maximum_concurrency {concurrency} is not between 2 "
+        "and dead_letters.reserved_concurrency 2"
+    )
+
+
 def _validations(folder: str, variable: str) -> list[dict]:
     body = hcl.labelled(hcl.load_dir(REPO / folder), "variable")[variable]
     return body.get("validation", [])
@@ -103,6 +122,18 @@ def _preconditions(folder: str, rtype: str, name: str) -> list[dict]:
             ("infra", "aws_lambda_event_source_mapping", "worker"),
             "local.worker.maximum_concurrency <= var.worker_reserved_concurrency",
             "raise worker_reserved_concurrency or lower maximum_concurrency",
+        ),
+        (
+            "DLQ visibility >= 6x the drain timeout",
+            ("infra", "aws_lambda_event_source_mapping", "dead_letters"),
+            "6 * local.dead_letters.timeout_seconds",
+            "raise the DLQ visibility timeout or lower the drain timeout",
+        ),
+        (
+            "drain concurrency <= its reserved concurrency, >= 2",
+            ("infra", "aws_lambda_event_source_mapping", "dead_letters"),
+            "local.dead_letters.maximum_concurrency <= local.dead_letters.reserved_concurrency",
+            "or the mapping gets throttled",
         ),
         (
             "provisioned concurrency on the alias",

@@ -21,7 +21,7 @@ def test_environment_roots_declare_and_set_the_same_variables():
 
 def test_missing_required_variable_in_a_module_call_is_reported(tmp_path):
     tree = tree_copy(tmp_path)
-    plant(tree / "infra/main.tf", "  api_stage_name       = module.api.stage_name\n", "")
+    plant(tree / "infra/main.tf", "  api_stage_name            = module.api.stage_name\n", "")
     assert wiring.module_arguments(tree) == [
         "infra: module.alarms misses required variable api_stage_name"
     ]
@@ -31,8 +31,8 @@ def test_undeclared_variable_in_a_module_call_is_reported(tmp_path):
     tree = tree_copy(tmp_path)
     plant(
         tree / "infra/main.tf",
-        "  alarm_emails         = var.alarm_emails\n",
-        "  alarm_email          = var.alarm_emails\n",
+        "  alarm_emails              = var.alarm_emails\n",
+        "  alarm_email               = var.alarm_emails\n",
     )
     assert wiring.module_arguments(tree) == [
         "infra: module.alarms passes undeclared variable alarm_email"
