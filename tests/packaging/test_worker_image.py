@@ -167,6 +167,23 @@ def test_handler_imports_from_the_image_alone(final_stage, task_root):
     assert loaded["callable"] is True
 
 
+def test_dead_letter_drain_imports_from_the_image_alone_without_torch(task_root):
+    # infra/main.tf gives the drain this command; tests/terraform checks the two agree.
+    module, function = "asyncinfer_worker.dead_letter_handler.handler".rsplit(".", 1)
+    done = run_in_image(
+        "import importlib, json, sys\n"
+        f"m = importlib.import_module({module!r})\n"
+        "print(json.dumps({'handler': m.__file__, 'torch': 'torch' in sys.modules,\n"
+        f"                  'callable': callable(getattr(m, {function!r}))}}))\n",
+        task_root,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert pathlib.Path(loaded["handler"]).is_relative_to(task_root)
+    assert loaded["torch"] is False
+    assert loaded["callable"] is True
+
+
 def test_pruned_torch_still_runs_a_torchscript_module(task_root, tmp_path):
     done = run_in_image(
         "import torch\n"
