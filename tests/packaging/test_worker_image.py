@@ -151,17 +151,24 @@ def test_image_ships_no_test_suites_headers_or_installer(deps_dir):
     assert not (deps_dir / "pip").exists()
 
 
-def test_handler_imports_from_the_image_alone(final_stage, task_root):
-    module, function = dockerfile.cmd(final_stage)[0].rsplit(".", 1)
+def import_in_image(dotted: str, task_root: pathlib.Path, first: str = "") -> dict:
+    """Run `first`, then import the handler `dotted` (module.function) from the task root alone:
+    the module's file, torch's file (None if nothing imported torch), whether it is callable."""
+    module, function = dotted.rsplit(".", 1)
     done = run_in_image(
-        "import importlib, json, torch\n"
+        f"import importlib, json, sys\n{first}\n"
         f"m = importlib.import_module({module!r})\n"
-        "print(json.dumps({'handler': m.__file__, 'torch': torch.__file__,\n"
+        "torch = sys.modules.get('torch')\n"
+        "print(json.dumps({'handler': m.__file__, 'torch': torch and torch.__file__,\n"
         f"                  'callable': callable(getattr(m, {function!r}))}}))\n",
         task_root,
     )
     assert done.returncode == 0, done.stderr[-4000:]
-    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_handler_imports_from_the_image_alone(final_stage, task_root):
+    loaded = import_in_image(dockerfile.cmd(final_stage)[0], task_root, first="import torch")
     assert pathlib.Path(loaded["handler"]).is_relative_to(task_root)
     assert pathlib.Path(loaded["torch"]).is_relative_to(task_root)
     assert loaded["callable"] is True
@@ -169,18 +176,9 @@ def test_handler_imports_from_the_image_alone(final_stage, task_root):
 
 def test_dead_letter_drain_imports_from_the_image_alone_without_torch(task_root):
     # infra/main.tf gives the drain this command; tests/terraform checks the two agree.
-    module, function = "asyncinfer_worker.dead_letter_handler.handler".rsplit(".", 1)
-    done = run_in_image(
-        "import importlib, json, sys\n"
-        f"m = importlib.import_module({module!r})\n"
-        "print(json.dumps({'handler': m.__file__, 'torch': 'torch' in sys.modules,\n"
-        f"                  'callable': callable(getattr(m, {function!r}))}}))\n",
-        task_root,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded = import_in_image("asyncinfer_worker.dead_letter_handler.handler", task_root)
     assert pathlib.Path(loaded["handler"]).is_relative_to(task_root)
-    assert loaded["torch"] is False
+    assert loaded["torch"] is None
     assert loaded["callable"] is True
 
 
