@@ -10,9 +10,9 @@ from tests.lint.tools import ROOT
 PLANTED = {
     "action on a moving branch": (
         "workflows/checks.yml",
-        "actions/checkout@v4.2.2",
+        "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
         "actions/checkout@main",
-        "is not pinned to a version",
+        "is not pinned to a full commit SHA",
     ),
     "static AWS keys": (
         "workflows/terraform-apply.yml",

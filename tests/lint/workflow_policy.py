@@ -10,16 +10,15 @@ import re
 
 import yaml
 
-PINNED = re.compile(r"@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
+from tests.lint.action_pins import github_files, unpinned_uses
+
 ENVIRONMENT_ORDER = ("dev", "staging", "prod")
 
 
 def documents(github: pathlib.Path) -> dict[str, dict]:
     """Every workflow and local action, by path relative to `github`."""
     found = {}
-    for path in sorted(github.glob("workflows/*.yml")) + sorted(
-        github.glob("actions/*/action.yml")
-    ):
+    for path in github_files(github):
         document = yaml.safe_load(path.read_text())
         if True in document:  # YAML 1.1 reads the key `on` as a boolean
             document["on"] = document.pop(True)
@@ -31,19 +30,6 @@ def steps(document: dict) -> list[dict]:
     if "runs" in document:
         return document["runs"].get("steps", [])
     return [step for job in document.get("jobs", {}).values() for step in job.get("steps", [])]
-
-
-def unpinned_actions(github: pathlib.Path) -> list[str]:
-    problems = []
-    for name, document in documents(github).items():
-        uses = [s["uses"] for s in steps(document) if "uses" in s]
-        uses += [j["uses"] for j in document.get("jobs", {}).values() if "uses" in j]
-        problems += [
-            f"{name}: {u} is not pinned to a version (vX.Y.Z or a commit SHA)"
-            for u in uses
-            if not u.startswith("./") and not PINNED.search(u)
-        ]
-    return problems
 
 
 def static_credentials(github: pathlib.Path) -> list[str]:
@@ -118,7 +104,7 @@ def terraform_version(github: pathlib.Path) -> list[str]:
 
 def all_problems(github: pathlib.Path) -> list[str]:
     return (
-        unpinned_actions(github)
+        unpinned_uses(github)
         + static_credentials(github)
         + apply_guards(github)
         + deploy_order(github)
