@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
         "--worker-handler", default=env.get("ASYNCINFER_WORKER_HANDLER", defaults.WORKER_HANDLER)
     )
     up.add_argument(
+        "--dead-letter-handler",
+        default=env.get(defaults.DEAD_LETTER_HANDLER_VARIABLE, defaults.DEAD_LETTER_HANDLER),
+        help="the DLQ drain's handler; empty: no drain (dead-lettered requests stay as they are)",
+    )
+    up.add_argument(
         "--enqueue-concurrency",
         type=int,
         default=int(env.get("ASYNCINFER_ENQUEUE_CONCURRENCY", defaults.ENQUEUE_CONCURRENCY)),
@@ -140,6 +145,7 @@ def _up(args: argparse.Namespace) -> int:
         model_file=pathlib.Path(args.model_file or defaults.MODEL_FILE),
         enqueue_handler=args.enqueue_handler,
         worker_handler=args.worker_handler,
+        dead_letter_handler=args.dead_letter_handler,
         poll_wait_seconds=args.poll_wait_seconds,
         enqueue_concurrency=args.enqueue_concurrency,
         warm_worker=not args.no_warm,

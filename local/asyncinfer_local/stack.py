@@ -1,6 +1,7 @@
-"""The whole stack in this process: AWS endpoint, provisioned resources, the HTTP API in front
-of the enqueue handler, the SQS event source mapping in front of the worker handler and the one
-from the dead-letter queue to the dead-letter drain (as infra/main.tf wires them on AWS).
+"""The whole stack: AWS endpoint (moto in a child process), provisioned resources, the HTTP API
+in front of the enqueue handler, the SQS event source mapping in front of the worker handler
+and the one from the dead-letter queue to the dead-letter drain (as infra/main.tf wires them
+on AWS).
 
     with LocalStack(api_port=0, aws_port=0) as stack:   # free ports
         print(stack.api_url)
@@ -25,11 +26,6 @@ from .provision import Resources, provision, upload_model
 from .settings import Settings, load_settings
 from .sqs_mapping import MappingConfig, SqsEventSourceMapping
 
-# The drain's image command in infra/main.tf. Not a CLI option: the environment variable names
-# another handler, and set empty runs no drain (what the planted-defect test needs).
-DEAD_LETTER_HANDLER = "asyncinfer_worker.dead_letter_handler.handler"
-DEAD_LETTER_HANDLER_VARIABLE = "ASYNCINFER_DEAD_LETTER_HANDLER"
-
 
 class LocalStack:
     """Start with start() or `with`; stop() undoes everything start() did, including the
@@ -50,7 +46,7 @@ class LocalStack:
         model_file: pathlib.Path = defaults.MODEL_FILE,
         enqueue_handler: str | Handler = defaults.ENQUEUE_HANDLER,
         worker_handler: str | Handler = defaults.WORKER_HANDLER,
-        dead_letter_handler: str | Handler | None = None,
+        dead_letter_handler: str | Handler = defaults.DEAD_LETTER_HANDLER,
         poll_wait_seconds: int = defaults.POLL_WAIT_SECONDS,
         enqueue_concurrency: int = defaults.ENQUEUE_CONCURRENCY,
         warm_worker: bool = True,
@@ -62,8 +58,7 @@ class LocalStack:
         model_file uploaded there first. setting_overrides: `section.key` -> value over
         infra/settings.json (and its ASYNCINFER_* environment overrides). enqueue_handler,
         worker_handler: dotted names, imported once the environment is set, or callables.
-        dead_letter_handler: the same for the DLQ drain; None reads ASYNCINFER_DEAD_LETTER_HANDLER
-        (default: the deployed drain), and an empty name runs the stack without a drain."""
+        dead_letter_handler: the same for the DLQ drain; an empty name runs no drain."""
         self.settings = settings or load_settings(setting_overrides)
         self._api_host, self._api_port, self._aws_port = api_host, api_port, aws_port
         self._endpoint_url = endpoint_url
@@ -72,8 +67,6 @@ class LocalStack:
         self._model_file = pathlib.Path(model_file)
         self._model_path = model_path or str(self._model_file)
         self._handler_names = (enqueue_handler, worker_handler)
-        if dead_letter_handler is None:
-            dead_letter_handler = os.environ.get(DEAD_LETTER_HANDLER_VARIABLE, DEAD_LETTER_HANDLER)
         self._dead_letter_handler = dead_letter_handler
         self._poll_wait_seconds = poll_wait_seconds
         self._enqueue_concurrency = enqueue_concurrency

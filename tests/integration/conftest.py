@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from asyncinfer_local.client import ApiClient
+from asyncinfer_local.defaults import DEAD_LETTER_HANDLER_VARIABLE
 from asyncinfer_local.process import StackProcess
-from asyncinfer_local.stack import DEAD_LETTER_HANDLER_VARIABLE
 from tests.integration.stacks import own_stack
 from tests.integration.target import SKIP_REASON, Target, target_from_environment
 
