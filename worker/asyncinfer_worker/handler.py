@@ -2,12 +2,15 @@
 
 The event source mapping runs with ReportBatchItemFailures, so the response lists only the
 messages SQS should deliver again; every other message of the batch is deleted from the queue.
-A scheduled EventBridge event (`"source": "aws.events"`) only loads and warms the model.
+A scheduled EventBridge event (`"source": "aws.events"`) only prepares the container: loads and
+warms the model and creates the AWS clients, off the request path. A container initialised for
+provisioned concurrency prepares itself at import, before any traffic reaches it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from asyncinfer_shared.jsonlog import get_logger, log
@@ -16,13 +19,17 @@ from asyncinfer_worker.batch import BatchDeps, process_batch
 from asyncinfer_worker.dead_letters import DeadLetterForwarder
 from asyncinfer_worker.io_pool import io_pool
 from asyncinfer_worker.lease import invocation_deadline_ms
-from asyncinfer_worker.model_holder import ModelHolder, holder_for
+from asyncinfer_worker.model_holder import LoadedModel, ModelHolder, holder_for
 from asyncinfer_worker.records import records_of
 from asyncinfer_worker.redelivery import RedeliveryScheduler
 from asyncinfer_worker.results_store import ResultsStore
 from asyncinfer_worker.settings import WorkerSettings
 
 WARM_UP_SOURCE = "aws.events"
+# The clients every batch uses (creating them loads botocore's service models: about 80 ms).
+BATCH_SERVICES = ("dynamodb", "sqs")
+# Set by Lambda: "on-demand", "provisioned-concurrency" or "snap-start".
+INITIALIZATION_TYPE_VARIABLE = "AWS_LAMBDA_INITIALIZATION_TYPE"
 
 logger = get_logger("asyncinfer_worker")
 
@@ -45,10 +52,19 @@ def is_warm_up(event: object) -> bool:
     return isinstance(event, dict) and event.get("source") == WARM_UP_SOURCE
 
 
-def warm_up(holder: ModelHolder, cold_start: bool) -> dict:
-    """Load the model (a no-op once loaded); touches no request and no AWS data."""
-    was_loaded = holder.is_loaded
+def prepare(holder: ModelHolder) -> LoadedModel:
+    """Load and warm the model and create the batch's AWS clients (no-ops once done). Creating
+    a client makes no AWS call."""
     model = holder.get()
+    for service in BATCH_SERVICES:
+        aws_clients.client(service)
+    return model
+
+
+def warm_up(holder: ModelHolder, cold_start: bool) -> dict:
+    """Prepare the container; touches no request and no AWS data."""
+    was_loaded = holder.is_loaded
+    model = prepare(holder)
     log(
         logger,
         logging.INFO,
@@ -106,3 +122,37 @@ def handle_batch(
             {"itemIdentifier": message_id} for message_id in report.retry_message_ids
         ]
     }
+
+
+def prepare_at_provisioned_init() -> bool:
+    """Provisioned concurrency runs init before any traffic and bills the environment anyway:
+    spend it on the model and the clients, so the first batch is as fast as any. On-demand
+    init stays lean (a batch of poison messages never needs the model). Best effort: a failure
+    is logged and the first batch tries again, as a lazily loading container would. True when
+    the container was prepared."""
+    if os.environ.get(INITIALIZATION_TYPE_VARIABLE) != "provisioned-concurrency":
+        return False
+    started = time.perf_counter()
+    try:
+        model = prepare(holder_for(WorkerSettings.from_env().model_path))
+    except Exception as error:  # noqa: BLE001 - any failure: the first batch retries the load
+        log(
+            logger,
+            logging.ERROR,
+            "provisioned init: preparing the container failed; the first batch retries",
+            error_type=type(error).__name__,
+            error=str(error)[:500],
+        )
+        return False
+    log(
+        logger,
+        logging.INFO,
+        "provisioned init: container prepared",
+        model_version=model.version,
+        model_load_ms=model.load_ms,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return True
+
+
+prepare_at_provisioned_init()
