@@ -52,7 +52,7 @@ unit: $(MODEL) ## Unit tests only (moto in-process, no network)
 integration: $(MODEL) ## HTTP integration tests against a local stack they start on free ports
 	$(PYTEST) tests/integration $(PYTEST_ARGS)
 
-bench: $(MODEL) ## Run the benchmarks (about 10 min on 2 cores); writes bench/results/ (JSON, markdown, PNG)
+bench: $(MODEL) ## Run the benchmarks (about 9 min on 2 cores); writes bench/results/ (JSON, markdown, PNG)
 	$(PY) -m bench $(BENCH_ARGS)
 
 package: $(VENV_STAMP) ## Build the enqueue zip (reproducible) into build/ and print its size and sha256
