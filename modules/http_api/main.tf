@@ -81,6 +81,7 @@ resource "aws_lambda_permission" "this" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "access" {
+  #checkov:skip=CKV_AWS_338:Retention is an input (log_retention_days): a year in prod, days in dev, where access logs are short-lived by design.
   name              = "/aws/apigateway/${var.name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
