@@ -133,35 +133,32 @@ module "worker" {
   }
 }
 
-resource "aws_lambda_event_source_mapping" "worker" {
-  event_source_arn                   = module.queue.queue_arn
-  function_name                      = module.worker.alias_arn
+# The queue invokes the worker alias in batches; only the failed messages of a batch come back.
+module "worker_trigger" {
+  source = "../modules/sqs_trigger"
+
+  queue_arn                          = module.queue.queue_arn
+  function_arn                       = module.worker.alias_arn
   batch_size                         = local.worker.batch_size
   maximum_batching_window_in_seconds = local.worker.maximum_batching_window_in_seconds
+  maximum_concurrency                = local.worker.maximum_concurrency
+  queue_visibility_timeout_seconds   = local.queue.visibility_timeout_seconds
+  function_timeout_seconds           = local.worker.timeout_seconds
+  function_reserved_concurrency      = var.worker_reserved_concurrency
 
-  # Only the failed messages of a batch are retried; the rest are deleted.
-  function_response_types = ["ReportBatchItemFailures"]
-
-  scaling_config {
-    maximum_concurrency = local.worker.maximum_concurrency
+  setting_names = {
+    queue_visibility_timeout_seconds = "queue.visibility_timeout_seconds"
+    function_timeout_seconds         = "worker.timeout_seconds"
+    maximum_concurrency              = "worker.maximum_concurrency"
+    function_reserved_concurrency    = "worker_reserved_concurrency"
   }
+  settings_hint = "The queue.* and worker.* settings are in infra/settings.json (an environment changes one through settings_overrides); worker_reserved_concurrency is in the environment's terraform.tfvars."
+}
 
-  lifecycle {
-    precondition {
-      condition     = local.queue.visibility_timeout_seconds >= 6 * local.worker.timeout_seconds
-      error_message = "queue.visibility_timeout_seconds (${local.queue.visibility_timeout_seconds}) must be at least 6 x worker.timeout_seconds (${6 * local.worker.timeout_seconds}), as AWS asks for SQS-triggered functions: raise the visibility timeout or lower the worker timeout in infra/settings.json."
-    }
-
-    precondition {
-      condition     = local.worker.maximum_concurrency >= 2 && local.worker.maximum_concurrency <= var.worker_reserved_concurrency
-      error_message = "worker.maximum_concurrency (${local.worker.maximum_concurrency}) must be at least 2 (the SQS mapping minimum) and at most worker_reserved_concurrency (${var.worker_reserved_concurrency}), or the mapping gets throttled: raise worker_reserved_concurrency or lower maximum_concurrency."
-    }
-
-    precondition {
-      condition     = length(local.unknown_overrides) == 0
-      error_message = "settings_overrides names settings that infra/settings.json does not have: ${join(", ", local.unknown_overrides)}. Fix the spelling or add the setting to settings.json."
-    }
-  }
+# The mapping was a resource of this stack before it became the module's; this keeps it in place.
+moved {
+  from = aws_lambda_event_source_mapping.worker
+  to   = module.worker_trigger.aws_lambda_event_source_mapping.this
 }
 
 # Optional keep-warm ping: an EventBridge rule invokes the worker alias on a schedule; the worker
@@ -224,30 +221,33 @@ module "dead_letters" {
   }
 }
 
-resource "aws_lambda_event_source_mapping" "dead_letters" {
-  event_source_arn                   = module.queue.dlq_arn
-  function_name                      = module.dead_letters.alias_arn
+# A record whose request could not be failed (DynamoDB said no) stays in the DLQ and comes back.
+module "dead_letters_trigger" {
+  source = "../modules/sqs_trigger"
+
+  queue_arn                          = module.queue.dlq_arn
+  function_arn                       = module.dead_letters.alias_arn
   batch_size                         = local.dead_letters.batch_size
   maximum_batching_window_in_seconds = local.dead_letters.maximum_batching_window_in_seconds
+  maximum_concurrency                = local.dead_letters.maximum_concurrency
+  queue_visibility_timeout_seconds   = local.queue.dlq_visibility_timeout_seconds
+  function_timeout_seconds           = local.dead_letters.timeout_seconds
+  function_reserved_concurrency      = local.dead_letters.reserved_concurrency
 
-  # A record whose request could not be failed (DynamoDB said no) stays in the DLQ and comes back.
-  function_response_types = ["ReportBatchItemFailures"]
-
-  scaling_config {
-    maximum_concurrency = local.dead_letters.maximum_concurrency
+  setting_names = {
+    queue_visibility_timeout_seconds = "queue.dlq_visibility_timeout_seconds"
+    function_timeout_seconds         = "dead_letters.timeout_seconds"
+    maximum_concurrency              = "dead_letters.maximum_concurrency"
+    function_reserved_concurrency    = "dead_letters.reserved_concurrency"
   }
+  settings_hint = "They are in infra/settings.json (an environment changes one through settings_overrides)."
+}
 
-  lifecycle {
-    precondition {
-      condition     = local.queue.dlq_visibility_timeout_seconds >= 6 * local.dead_letters.timeout_seconds
-      error_message = "queue.dlq_visibility_timeout_seconds (${local.queue.dlq_visibility_timeout_seconds}) must be at least 6 x dead_letters.timeout_seconds (${6 * local.dead_letters.timeout_seconds}), as AWS asks for SQS-triggered functions: raise the DLQ visibility timeout or lower the drain timeout in infra/settings.json."
-    }
-
-    precondition {
-      condition     = local.dead_letters.maximum_concurrency >= 2 && local.dead_letters.maximum_concurrency <= local.dead_letters.reserved_concurrency
-      error_message = "dead_letters.maximum_concurrency (${local.dead_letters.maximum_concurrency}) must be at least 2 (the SQS mapping minimum) and at most dead_letters.reserved_concurrency (${local.dead_letters.reserved_concurrency}), or the mapping gets throttled: change them in infra/settings.json."
-    }
-  }
+# Only a state from a build between the drain's first commit and this module had the mapping at
+# the old address; for every other state there is nothing there and Terraform ignores the block.
+moved {
+  from = aws_lambda_event_source_mapping.dead_letters
+  to   = module.dead_letters_trigger.aws_lambda_event_source_mapping.this
 }
 
 ################################################################################

@@ -11,10 +11,6 @@ locals {
   dead_letters = merge(local.settings.dead_letters, var.settings_overrides.dead_letters)
   results      = local.settings.results
 
-  unknown_overrides = concat(
-    [for k in keys(var.settings_overrides.queue) : "queue.${k}" if !contains(keys(local.settings.queue), k)],
-    [for k in keys(var.settings_overrides.worker) : "worker.${k}" if !contains(keys(local.settings.worker), k)],
-    [for k in keys(var.settings_overrides.enqueue) : "enqueue.${k}" if !contains(keys(local.settings.enqueue), k)],
-    [for k in keys(var.settings_overrides.dead_letters) : "dead_letters.${k}" if !contains(keys(local.settings.dead_letters), k)],
-  )
+  # "<section>.<key>" of every setting in settings.json: what settings_overrides may name.
+  setting_names = flatten([for section, values in local.settings : [for key in keys(values) : "${section}.${key}"] if can(keys(values))])
 }

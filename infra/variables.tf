@@ -21,6 +21,13 @@ variable "settings_overrides" {
     dead_letters = optional(map(number), {})
   })
   default = {}
+
+  # A misspelt override would silently change nothing. The message lists the names there are
+  # (Terraform lets it read locals but not a local derived from this variable: that is a cycle).
+  validation {
+    condition     = alltrue(flatten([for section, values in var.settings_overrides : [for key in keys(values) : contains(local.setting_names, "${section}.${key}")]]))
+    error_message = "settings_overrides names a setting that infra/settings.json does not have. Fix the spelling, or add the setting to settings.json; the settings are: ${join(", ", local.setting_names)}."
+  }
 }
 
 variable "log_level" {

@@ -1,8 +1,8 @@
 """The stack's invariants, checked on the values each environment really deploys.
 
-Terraform enforces the same rules at plan time (preconditions in infra/main.tf, validations in
-modules/); this check sees them offline: infra/settings.json merged with each environment's
-settings_overrides and terraform.tfvars.
+Terraform enforces the same rules at plan time (preconditions in modules/sqs_trigger, validations
+in modules/ and on infra's settings_overrides); this check sees them offline: infra/settings.json
+merged with each environment's settings_overrides and terraform.tfvars.
 """
 
 from __future__ import annotations

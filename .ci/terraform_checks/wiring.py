@@ -6,6 +6,7 @@ Each check returns a list of problems ("<folder>: <what is wrong>"); empty means
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Iterator
 
 import hcl
 import layout
@@ -44,6 +45,20 @@ def module_arguments(repo: pathlib.Path) -> list[str]:
     return problems
 
 
+# Blocks whose from/to are resource addresses, not expressions: `from` names what is gone by
+# design, and `to` (module.<call>.<type>.<name>) names a resource, not an output of the call.
+ADDRESS_BLOCKS = ("moved", "removed")
+
+
+def _references(parsed: dict) -> Iterator[tuple[str, str, str | None]]:
+    """hcl.references of the module; of an address block only the module call `to` names."""
+    yield from hcl.references({k: v for k, v in parsed.items() if k not in ADDRESS_BLOCKS})
+    for kind in ADDRESS_BLOCKS:
+        for block in parsed.get(kind, []):
+            for ref_kind, name, _ in hcl.references(block.get("to", "")):
+                yield ref_kind, name, None
+
+
 def references(repo: pathlib.Path) -> list[str]:
     """Every var.x, local.x and module.x.y names something declared."""
     problems = []
@@ -56,7 +71,7 @@ def references(repo: pathlib.Path) -> list[str]:
             for name, (_, called) in _called_modules(directory, parsed).items()
         }
         where = _rel(repo, directory)
-        for kind, name, attribute in sorted(set(hcl.references(parsed)), key=str):
+        for kind, name, attribute in sorted(set(_references(parsed)), key=str):
             if kind == "var" and name not in variables:
                 problems.append(f"{where}: var.{name} is not a declared variable")
             elif kind == "local" and name not in local_names:

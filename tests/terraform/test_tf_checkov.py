@@ -21,16 +21,11 @@ SKIP_WITH_REASON = (
 def _plant_defects(tree):
     """One defect per custom policy, plus a built-in failure and a skip without a reason."""
     stack, modules = tree / "infra", tree / "modules"
-    for comment in (
-        "  # Only the failed messages of a batch are retried; the rest are deleted.\n",
-        "  # A record whose request could not be failed (DynamoDB said no) stays in the DLQ and "
-        "comes back.\n",
-    ):
-        plant(
-            stack / "main.tf",
-            comment + '  function_response_types = ["ReportBatchItemFailures"]\n',
-            "",
-        )
+    plant(
+        modules / "sqs_trigger/main.tf",
+        '  function_response_types = ["ReportBatchItemFailures"]\n',
+        "",
+    )
     plant(
         modules / "results_table/main.tf",
         "    enabled        = true\n",
@@ -91,11 +86,22 @@ def test_custom_policies_run_on_the_repo():
     assert {f"CKV_AINF_{n}" for n in range(1, 8)} <= passed
 
 
+@pytest.mark.parametrize("trigger", ["worker_trigger", "dead_letters_trigger"])
+def test_batch_item_failures_policy_sees_each_queue_trigger(trigger):
+    passed = [
+        p["resource"]
+        for p in checkov_report_of_repo()["results"]["passed_checks"]
+        if p["check_id"] == "CKV_AINF_1"
+    ]
+    assert any(f"module.{trigger}.aws_lambda_event_source_mapping.this" in r for r in passed)
+
+
 @pytest.mark.parametrize(
     ("check_id", "resource_part"),
     [
-        ("CKV_AINF_1", "aws_lambda_event_source_mapping.worker"),  # no ReportBatchItemFailures
-        ("CKV_AINF_1", "aws_lambda_event_source_mapping.dead_letters"),  # nor on the DLQ's
+        # no ReportBatchItemFailures in the module: seen through both of its calls
+        ("CKV_AINF_1", "module.worker_trigger.aws_lambda_event_source_mapping.this"),
+        ("CKV_AINF_1", "module.dead_letters_trigger.aws_lambda_event_source_mapping.this"),
         ("CKV_AINF_2", "aws_dynamodb_table.this"),  # TTL off
         ("CKV_AINF_3", "aws_cloudwatch_log_group.access"),  # log retention unset
         ("CKV_AINF_4", "aws_sqs_queue.this"),  # no DLQ attached

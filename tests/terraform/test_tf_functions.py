@@ -10,10 +10,9 @@ from tests.terraform.tf_checks import REPO, hcl
 STACK = hcl.load_dir(REPO / "infra")
 CALLS = {name: hcl.plain(body) for name, body in hcl.labelled(STACK, "module").items()}
 DATA = {(t, n): hcl.plain(b) for t, n, b in hcl.resources(STACK, "data")}
-MAPPINGS = {
-    n: hcl.plain(b) for t, n, b in hcl.resources(STACK) if t == "aws_lambda_event_source_mapping"
-}
-MAPPING = MAPPINGS["worker"]
+TRIGGER_SOURCE = "../modules/sqs_trigger"
+TRIGGERS = {name: call for name, call in CALLS.items() if call["source"] == TRIGGER_SOURCE}
+TRIGGER_MODULE = hcl.load_dir(REPO / "modules/sqs_trigger")
 
 
 def _defines_handler(path):
@@ -143,21 +142,42 @@ def test_every_function_may_use_the_stack_key(policy):
     ]
 
 
-def test_queue_trigger_targets_the_worker_alias_and_reports_item_failures():
-    assert MAPPING["function_name"] == "${module.worker.alias_arn}"
-    assert MAPPING["event_source_arn"] == "${module.queue.queue_arn}"
-    assert MAPPING["function_response_types"] == ["ReportBatchItemFailures"]
+def test_queue_trigger_targets_the_worker_alias():
+    assert TRIGGERS["worker_trigger"]["function_arn"] == "${module.worker.alias_arn}"
+    assert TRIGGERS["worker_trigger"]["queue_arn"] == "${module.queue.queue_arn}"
 
 
-def test_dlq_trigger_targets_the_drain_alias_and_reports_item_failures():
-    drain = MAPPINGS["dead_letters"]
-    assert drain["function_name"] == "${module.dead_letters.alias_arn}"
-    assert drain["event_source_arn"] == "${module.queue.dlq_arn}"
-    assert drain["function_response_types"] == ["ReportBatchItemFailures"]
+def test_dlq_trigger_targets_the_drain_alias():
+    assert TRIGGERS["dead_letters_trigger"]["function_arn"] == "${module.dead_letters.alias_arn}"
+    assert TRIGGERS["dead_letters_trigger"]["queue_arn"] == "${module.queue.dlq_arn}"
+
+
+def test_every_queue_trigger_reports_batch_item_failures():
+    ((rtype, _, mapping),) = hcl.resources(TRIGGER_MODULE)
+    assert rtype == "aws_lambda_event_source_mapping"
+    assert hcl.plain(mapping)["function_response_types"] == ["ReportBatchItemFailures"]
 
 
 def test_only_the_two_queues_trigger_functions():
-    assert set(MAPPINGS) == {"worker", "dead_letters"}
+    assert set(TRIGGERS) == {"worker_trigger", "dead_letters_trigger"}
+    mappings = [
+        (folder.name, name)
+        for folder in (REPO / "infra", *sorted((REPO / "modules").iterdir()))
+        for rtype, name, _ in hcl.resources(hcl.load_dir(folder))
+        if rtype == "aws_lambda_event_source_mapping"
+    ]
+    assert mappings == [("sqs_trigger", "this")]
+
+
+@pytest.mark.parametrize(
+    ("old", "trigger"),
+    [("worker", "worker_trigger"), ("dead_letters", "dead_letters_trigger")],
+)
+def test_mapping_keeps_its_state_when_it_moves_into_the_module(old, trigger):
+    moves = {hcl.plain(m["from"]): hcl.plain(m["to"]) for m in STACK["moved"]}
+    assert moves[f"${{aws_lambda_event_source_mapping.{old}}}"] == (
+        f"${{module.{trigger}.aws_lambda_event_source_mapping.this}}"
+    )
 
 
 def test_alarms_watch_the_drain_not_the_dlq_depth():

@@ -112,28 +112,21 @@ def _preconditions(folder: str, rtype: str, name: str) -> list[dict]:
     ("rule", "location", "condition_part", "message_part"),
     [
         (
-            "6x visibility",
-            ("infra", "aws_lambda_event_source_mapping", "worker"),
-            "6 * local.worker.timeout_seconds",
-            "raise the visibility timeout or lower the worker timeout",
+            "queue visibility >= 6x the function timeout (worker and drain)",
+            ("modules/sqs_trigger", "aws_lambda_event_source_mapping", "this"),
+            "var.queue_visibility_timeout_seconds >= 6 * var.function_timeout_seconds",
+            "as AWS asks for SQS-triggered functions: raise "
+            "${var.setting_names.queue_visibility_timeout_seconds} or lower "
+            "${var.setting_names.function_timeout_seconds}",
         ),
         (
-            "max concurrency <= reserved, >= 2",
-            ("infra", "aws_lambda_event_source_mapping", "worker"),
-            "local.worker.maximum_concurrency <= var.worker_reserved_concurrency",
-            "raise worker_reserved_concurrency or lower maximum_concurrency",
-        ),
-        (
-            "DLQ visibility >= 6x the drain timeout",
-            ("infra", "aws_lambda_event_source_mapping", "dead_letters"),
-            "6 * local.dead_letters.timeout_seconds",
-            "raise the DLQ visibility timeout or lower the drain timeout",
-        ),
-        (
-            "drain concurrency <= its reserved concurrency, >= 2",
-            ("infra", "aws_lambda_event_source_mapping", "dead_letters"),
-            "local.dead_letters.maximum_concurrency <= local.dead_letters.reserved_concurrency",
-            "or the mapping gets throttled",
+            "mapping concurrency between 2 and the function's reserved concurrency",
+            ("modules/sqs_trigger", "aws_lambda_event_source_mapping", "this"),
+            "var.maximum_concurrency >= 2 && "
+            "var.maximum_concurrency <= var.function_reserved_concurrency",
+            "or the mapping gets throttled: raise "
+            "${var.setting_names.function_reserved_concurrency} or lower "
+            "${var.setting_names.maximum_concurrency}",
         ),
         (
             "provisioned concurrency on the alias",
@@ -173,6 +166,19 @@ def test_terraform_states_the_invariant_as_a_precondition(
             "raise reserved_concurrency",
         ),
         ("log retention never forever", "modules/function", "log_retention_days", "never 0"),
+        (
+            "overrides name settings of settings.json",
+            "infra",
+            "settings_overrides",
+            "Fix the spelling, or add the setting to settings.json",
+        ),
+        ("batch above 10 needs a window", "modules/sqs_trigger", "batch_size", "set a batching"),
+        (
+            "trigger on an alias",
+            "modules/sqs_trigger",
+            "function_arn",
+            "pass the alias ARN, not the function's",
+        ),
     ],
 )
 def test_terraform_states_the_invariant_as_a_validation(rule, folder, variable, message_part):

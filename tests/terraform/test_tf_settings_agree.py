@@ -11,10 +11,6 @@ from tests.terraform.tf_checks import REPO, hcl
 SETTINGS = json.loads((REPO / "infra/settings.json").read_text(encoding="utf-8"))
 STACK = hcl.load_dir(REPO / "infra")
 CALLS = {name: hcl.plain(body) for name, body in hcl.labelled(STACK, "module").items()}
-MAPPINGS = {
-    n: hcl.plain(b) for t, n, b in hcl.resources(STACK) if t == "aws_lambda_event_source_mapping"
-}
-MAPPING = MAPPINGS["worker"]
 
 
 def test_stack_reads_settings_json():
@@ -48,35 +44,77 @@ def test_module_argument_comes_from_settings_json(module, argument, setting):
     assert CALLS[module][argument] == f"${{local.{setting}}}"
 
 
-@pytest.mark.parametrize("argument", ["batch_size", "maximum_batching_window_in_seconds"])
-def test_event_source_mapping_argument_comes_from_settings_json(argument):
-    assert argument in SETTINGS["worker"]
-    assert MAPPING[argument] == f"${{local.worker.{argument}}}"
+# What each queue trigger is given, and the settings its precondition messages name for it.
+TRIGGER_INPUTS = {
+    "worker_trigger": {
+        "batch_size": "worker.batch_size",
+        "maximum_batching_window_in_seconds": "worker.maximum_batching_window_in_seconds",
+        "maximum_concurrency": "worker.maximum_concurrency",
+        "queue_visibility_timeout_seconds": "queue.visibility_timeout_seconds",
+        "function_timeout_seconds": "worker.timeout_seconds",
+        "function_reserved_concurrency": "worker_reserved_concurrency",
+    },
+    "dead_letters_trigger": {
+        "batch_size": "dead_letters.batch_size",
+        "maximum_batching_window_in_seconds": "dead_letters.maximum_batching_window_in_seconds",
+        "maximum_concurrency": "dead_letters.maximum_concurrency",
+        "queue_visibility_timeout_seconds": "queue.dlq_visibility_timeout_seconds",
+        "function_timeout_seconds": "dead_letters.timeout_seconds",
+        "function_reserved_concurrency": "dead_letters.reserved_concurrency",
+    },
+}
+
+
+def _expression(setting: str) -> str:
+    """The Terraform that reads a setting: a settings.json "<section>.<key>" or a root variable."""
+    if "." in setting:
+        section, key = setting.split(".")
+        assert key in SETTINGS[section], setting
+        return f"${{local.{setting}}}"
+    return f"${{var.{setting}}}"
+
+
+def _misnamed(call: dict) -> list[str]:
+    """Inputs whose precondition message would name another setting than the one passed."""
+    return [
+        f"{argument} is {call[argument]} but messages name {name}"
+        for argument, name in call["setting_names"].items()
+        if call[argument] != _expression(name)
+    ]
 
 
 @pytest.mark.parametrize(
-    "argument", ["batch_size", "maximum_batching_window_in_seconds", "maximum_concurrency"]
+    ("trigger", "argument", "setting"),
+    [(t, a, s) for t, inputs in TRIGGER_INPUTS.items() for a, s in inputs.items()],
 )
-def test_dlq_mapping_argument_comes_from_settings_json(argument):
-    assert argument in SETTINGS["dead_letters"]
-    drain = MAPPINGS["dead_letters"]
-    value = (
-        drain["scaling_config"][0][argument]
-        if argument == "maximum_concurrency"
-        else drain[argument]
-    )
-    assert value == f"${{local.dead_letters.{argument}}}"
+def test_queue_trigger_argument_comes_from_its_setting(trigger, argument, setting):
+    assert CALLS[trigger][argument] == _expression(setting)
+
+
+@pytest.mark.parametrize("trigger", sorted(TRIGGER_INPUTS))
+def test_queue_trigger_messages_name_the_settings_it_is_given(trigger):
+    call = CALLS[trigger]
+    assert set(call["setting_names"]) == {
+        "queue_visibility_timeout_seconds",
+        "function_timeout_seconds",
+        "maximum_concurrency",
+        "function_reserved_concurrency",
+    }
+    assert _misnamed(call) == []
+
+
+def test_queue_trigger_message_naming_another_setting_is_caught():
+    call = CALLS["worker_trigger"]
+    swapped = {**call["setting_names"], "function_timeout_seconds": "dead_letters.timeout_seconds"}
+    assert _misnamed({**call, "setting_names": swapped}) == [
+        "function_timeout_seconds is ${local.worker.timeout_seconds} but messages name "
+        "dead_letters.timeout_seconds"
+    ]
 
 
 def test_drain_max_receive_count_is_the_queues():
     count = CALLS["dead_letters"]["environment_variables"]["MAX_RECEIVE_COUNT"]
     assert count == "${tostring(module.queue.max_receive_count)}"
-
-
-def test_mapping_maximum_concurrency_comes_from_settings_json():
-    assert MAPPING["scaling_config"] == [
-        {"maximum_concurrency": "${local.worker.maximum_concurrency}"}
-    ]
 
 
 def test_enqueue_result_ttl_comes_from_settings_json():

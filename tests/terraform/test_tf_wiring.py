@@ -109,3 +109,13 @@ def test_tfvars_setting_an_undeclared_variable_is_reported(tmp_path):
         f"environments/{env}: terraform.tfvars sets undeclared variable log_levels"
         for env in ("dev", "prod", "staging")
     ]
+
+
+def test_moved_block_into_an_undeclared_module_call_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    plant(
+        tree / "infra/main.tf",
+        "  to   = module.worker_trigger.aws_lambda_event_source_mapping.this\n",
+        "  to   = module.worker_triggers.aws_lambda_event_source_mapping.this\n",
+    )
+    assert wiring.references(tree) == ["infra: module.worker_triggers is not a module call"]
