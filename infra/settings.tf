@@ -1,6 +1,5 @@
-# One source of truth: infra/settings.json holds the queue, worker, enqueue, dead-letter drain and
-# results settings
-# that the local stack (local/) runs with too. An environment replaces a value only through
+# One source of truth: infra/settings.json holds the queue, worker, enqueue, dead-letter drain
+# and results settings that the local stack (local/) runs with too. An environment replaces a value only through
 # var.settings_overrides, so a difference from the local stack is always visible in its tfvars.
 locals {
   settings = jsondecode(file("${path.module}/settings.json"))
