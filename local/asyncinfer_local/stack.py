@@ -130,6 +130,8 @@ class LocalStack:
             "endpoint_url": self.endpoint.url,
             "region": self.endpoint.region,
             "model_path": self._model_path,
+            # False when started without a drain: dead letters then stay in the DLQ
+            "dead_letter_drain": bool(self._dead_letter_handler),
             **self.resources.as_dict(),
         }
 

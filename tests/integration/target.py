@@ -36,6 +36,9 @@ class Target:
     dlq_url: str | None = None
     results_table: str | None = None
     local: bool = False  # started by this suite: nothing else uses its queue
+    # A deployed stack's dead-letter drain empties the DLQ within seconds: only a stack started
+    # without one keeps what the worker forwarded there for a test to read.
+    dlq_drained: bool = True
 
     @property
     def has_direct_access(self) -> bool:
@@ -84,4 +87,5 @@ def target_from_stack(info: dict) -> Target:
         dlq_url=info["dlq_url"],
         results_table=info["results_table"],
         local=True,
+        dlq_drained=info["dead_letter_drain"],
     )

@@ -90,3 +90,11 @@ def test_without_the_drain_a_dead_lettered_request_stays_non_terminal(undrained)
         api.wait(request_id, timeout=DRAIN_WINDOW_SECONDS)
 
     assert waited.value.last["status"] in (Status.PENDING, Status.PROCESSING)
+
+
+def test_a_stack_says_whether_its_dlq_is_drained(crashing, undrained):
+    """Tests that read the DLQ rely on this (test_queue_delivery.py): a wrong flag would make
+    them read a queue the drain empties, or skip where they could check."""
+    _, drained = crashing
+    assert drained.dlq_drained is True
+    assert undrained.dlq_drained is False
