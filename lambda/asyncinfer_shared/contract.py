@@ -265,6 +265,10 @@ class Attr:
     # that holds the request is certainly over (its invocation's deadline). Until then no other
     # delivery may start it; after it, one may take over (crash recovery).
     LEASE_EXPIRES_AT = "lease_expires_at"
+    # ISO-8601 UTC, worker-only: when a delivery started this request's inference on its own,
+    # as a suspect of having crashed the worker. A later delivery runs a request marked so
+    # after the others of its batch, so a message that kills the worker cannot take them along.
+    RAN_ALONE_AT = "ran_alone_at"
 
 
 DEFAULT_RESULT_TTL_SECONDS = 86400
