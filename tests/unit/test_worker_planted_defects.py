@@ -102,6 +102,6 @@ def test_copies_probe_catches_a_lease_that_holds_nothing(worker_env, atomic_upda
         handler_module.handler, tiny_module(worker_env.model_path), dynamodb, message
     )
 
-    assert probe.forwards == [2]  # both copies inferred
+    assert sum(probe.forwards) == 2  # both copies inferred (the second admitted runs alone)
     assert probe.item[Attr.ATTEMPTS] == 2
     assert probe.retried == []

@@ -9,6 +9,16 @@ because of another message in its batch.
     infer (one call)      all admitted texts in one forward; on error, one forward per text
     finish (concurrent)   succeeded (conditional) | transient -> release lease, retry;
                           failed on last receive
+    suspects (one by one) marked, inferred alone, finished, then the next
+
+A suspect is a request admitted before by a delivery that never finished it: that delivery may
+have died with the worker (a crash, an out-of-memory kill, a timeout), and its message may be
+the cause. A process that dies takes its whole batch along, and SQS counts a receive against
+every message of it, so one message that kills the worker would exhaust its batch-mates'
+receives too. Suspects therefore stay out of the batched forward: each runs alone after the
+others are stored, and is stored before the next runs. The mark written first sends a suspect
+that ran alone before (and so may be the killer) to the end of a later batch; the innocent
+ones then finish before it.
 
 Copies of one request in one batch need nothing special: their starts race in DynamoDB like
 copies in two invocations, one is admitted and the others are BUSY. Nothing here is keyed by
@@ -83,6 +93,11 @@ class Admitted:
     message: InferenceMessage
     start: StartResult
 
+    @property
+    def suspect(self) -> bool:
+        """An earlier delivery was admitted and never finished the request."""
+        return (self.start.attempts or 0) > 1
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -114,12 +129,23 @@ def process_batch(records: list[SqsRecord], deps: BatchDeps) -> BatchReport:
     report = BatchReport()
     outcomes: list[Admitted | Disposition] = deps.pool.map(processor.admit, records)
     positions = [index for index, outcome in enumerate(outcomes) if isinstance(outcome, Admitted)]
-    if positions:
-        admitted = [outcomes[index] for index in positions]
+    batched = [index for index in positions if not outcomes[index].suspect]
+    # Stable: in the batch's order, those that ran alone before (maybe the killer) last.
+    alone = sorted(
+        (index for index in positions if outcomes[index].suspect),
+        key=lambda index: outcomes[index].start.ran_alone_before,
+    )
+    if batched:
+        admitted = [outcomes[index] for index in batched]
         predictions, report.model_version, report.inference_ms = processor.infer(admitted)
         finished = deps.pool.map(processor.finish, zip(admitted, predictions, strict=True))
-        for index, disposition in zip(positions, finished, strict=True):
+        for index, disposition in zip(batched, finished, strict=True):
             outcomes[index] = disposition
+    if alone:
+        _log_suspects([outcomes[index] for index in alone])
+    for index in alone:
+        outcomes[index], version = processor.run_alone(outcomes[index])
+        report.model_version = report.model_version or version
     report.dispositions = [
         (record.message_id, outcome) for record, outcome in zip(records, outcomes, strict=True)
     ]
@@ -268,6 +294,18 @@ class _BatchProcessor:
         predictions = [Prediction(pair, inference_ms, model.version) for pair in pairs]
         return predictions, model.version, inference_ms
 
+    def run_alone(self, item: Admitted) -> tuple[Disposition, str | None]:
+        """Mark a suspect, infer it on its own and store its outcome."""
+        request_id = item.message.request_id
+        try:
+            self.deps.store.mark_running_alone(
+                request_id, item.start.lease_expires_at, utc_now_iso()
+            )
+        except AWS_ERRORS as error:  # the mark only orders later deliveries: run anyway
+            _log(logging.WARNING, f"run-alone mark not written: {error}", item.record, request_id)
+        (prediction,), version, _ = self.infer([item])
+        return self.finish((item, prediction)), version
+
     @staticmethod
     def _predict_one(model: LoadedModel, text: str) -> Prediction:
         started = time.perf_counter()
@@ -370,6 +408,18 @@ class _BatchProcessor:
                 error_code=code.value,
             )
         return Disposition.EXHAUSTED
+
+
+def _log_suspects(suspects: list[Admitted]) -> None:
+    log(
+        logger,
+        logging.WARNING,
+        "requests an earlier delivery never finished: each runs alone, after the batch",
+        request_ids=[item.message.request_id for item in suspects],
+        ran_alone_before=[
+            item.message.request_id for item in suspects if item.start.ran_alone_before
+        ],
+    )
 
 
 def _queue_ms(submitted_at: str, started_at: str | None) -> float | None:

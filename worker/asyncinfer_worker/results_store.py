@@ -72,6 +72,7 @@ class StartResult:
     attempts: int | None = None
     status: str | None = None  # the stored status when the move was refused
     lease_expires_at: int | None = None  # epoch ms: ours when STARTED, the holder's when BUSY
+    ran_alone_before: bool = False  # an earlier delivery ran it alone (and never finished it)
 
 
 def to_dynamodb(value: Any) -> Any:
@@ -147,6 +148,7 @@ class ResultsStore:
             attempts=int(item.get(Attr.ATTEMPTS, 0)),
             status=Status.PROCESSING.value,
             lease_expires_at=lease_expires_at,
+            ran_alone_before=Attr.RAN_ALONE_AT in item,
         )
 
     def release(self, request_id: str, lease_expires_at: int) -> bool:
@@ -158,6 +160,17 @@ class ResultsStore:
             condition="#status = :processing AND #lease_expires_at = :lease",
             names=_names(Attr.STATUS, Attr.LEASE_EXPIRES_AT),
             values=_values(processing=Status.PROCESSING.value, lease=lease_expires_at),
+        )
+
+    def mark_running_alone(self, request_id: str, lease_expires_at: int, now_iso: str) -> bool:
+        """Record that this delivery starts the request's inference on its own. False when the
+        lease is no longer ours."""
+        return self._conditional_update(
+            request_id,
+            update="SET #ran_alone_at = :now",
+            condition="#status = :processing AND #lease_expires_at = :lease",
+            names=_names(Attr.STATUS, Attr.LEASE_EXPIRES_AT, Attr.RAN_ALONE_AT),
+            values=_values(processing=Status.PROCESSING.value, lease=lease_expires_at, now=now_iso),
         )
 
     def mark_succeeded(self, request_id: str, result: dict, metrics: dict, now_iso: str) -> bool:
