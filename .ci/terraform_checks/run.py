@@ -14,6 +14,7 @@ import sys
 import checkov_check
 import config_check
 import fmt_check
+import image_push_role
 import invariants
 import layout
 import wiring
@@ -23,6 +24,7 @@ CHECKS = {
     "configuration (terraform init, no providers)": config_check.run,
     "wiring": wiring.run,
     "invariants": invariants.run,
+    "image push role": image_push_role.run,
     "checkov": checkov_check.run,
 }
 

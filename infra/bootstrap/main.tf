@@ -1,6 +1,7 @@
 # Created once per AWS account, before any environment:
 #   buckets (Terraform state, model artifacts), the worker image repository,
-#   and GitHub OIDC roles: per environment a read-only plan role and an apply role.
+#   and GitHub OIDC roles: per environment a read-only plan role and an apply role,
+#   and one role that only pushes the worker image.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -137,7 +138,7 @@ module "worker_images" {
 }
 
 ################################################################################
-# GitHub OIDC: plan and apply roles per environment
+# GitHub OIDC: the subjects each role trusts; plan and apply roles per environment
 ################################################################################
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -145,13 +146,31 @@ resource "aws_iam_openid_connect_provider" "github" {
   client_id_list = ["sts.amazonaws.com"]
 }
 
+locals {
+  default_branch_subject = "repo:${var.github_repository}:ref:refs/heads/${var.default_branch}"
+
+  # The OIDC subjects (the token's `sub`) each role trusts. Plans run for pull requests and the
+  # default branch; applies only from the matching GitHub environment, where reviewers and
+  # branch rules gate them; the image push only from the default branch (deploy.yml's image job
+  # runs in no GitHub environment, so its subject is the branch).
+  github_subjects = merge(
+    {
+      for env in var.environments : "plan-${env}" => [
+        "repo:${var.github_repository}:pull_request",
+        local.default_branch_subject,
+      ]
+    },
+    {
+      for env in var.environments : "apply-${env}" => [
+        "repo:${var.github_repository}:environment:${env}",
+      ]
+    },
+    { "image-push" = [local.default_branch_subject] },
+  )
+}
+
 data "aws_iam_policy_document" "github_trust" {
-  for_each = {
-    for pair in setproduct(["plan", "apply"], var.environments) : "${pair[0]}-${pair[1]}" => {
-      kind = pair[0]
-      env  = pair[1]
-    }
-  }
+  for_each = local.github_subjects
 
   statement {
     sid     = "GitHubActions"
@@ -168,17 +187,10 @@ data "aws_iam_policy_document" "github_trust" {
       values   = ["sts.amazonaws.com"]
     }
 
-    # Plans run for pull requests and main; applies only from the matching GitHub environment,
-    # where reviewers and branch rules gate them.
     condition {
       test     = "StringLike"
       variable = "token.actions.githubusercontent.com:sub"
-      values = each.value.kind == "plan" ? [
-        "repo:${var.github_repository}:pull_request",
-        "repo:${var.github_repository}:ref:refs/heads/main",
-        ] : [
-        "repo:${var.github_repository}:environment:${each.value.env}",
-      ]
+      values   = each.value
     }
   }
 }
@@ -283,4 +295,53 @@ resource "aws_iam_role_policy" "apply_state_and_roles" {
   name   = "terraform-state-and-stack-roles"
   role   = each.value.name
   policy = data.aws_iam_policy_document.state["apply-${each.key}"].json
+}
+
+################################################################################
+# GitHub OIDC: the worker image push role (deploy.yml's image job, default branch only)
+################################################################################
+
+# Exactly the calls of deploy.yml's image job: amazon-ecr-login, `aws ecr describe-images`,
+# and buildx pushing one single-platform image. Nothing pulls from the repository in that job
+# (the base image is public), so no ecr:GetDownloadUrlForLayer; it touches no bucket.
+data "aws_iam_policy_document" "image_push" {
+  # GetAuthorizationToken has no resource type: IAM accepts only "*" for it. The token is a
+  # docker login to the registry; what it may do there is the statement below.
+  statement {
+    sid       = "RegistryLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PushWorkerImage"
+    actions = [
+      # "image of this commit already pushed?": describe-images by the commit's tag
+      "ecr:DescribeImages",
+      # HEAD of each layer blob: upload only those the repository lacks
+      "ecr:BatchCheckLayerAvailability",
+      # a layer's upload: start, send the parts, finish with its digest
+      "ecr:InitiateLayerUpload",
+      "ecr:UploadLayerPart",
+      "ecr:CompleteLayerUpload",
+      # HEAD of the manifest before putting it (buildkit's existence check)
+      "ecr:BatchGetImage",
+      # the manifest under the commit's tag
+      "ecr:PutImage",
+    ]
+    resources = [module.worker_images.repository_arn]
+  }
+}
+
+resource "aws_iam_role" "image_push" {
+  name                 = "${var.name_prefix}-image-push"
+  description          = "Push the worker image to ${module.worker_images.repository_name} from GitHub Actions on ${var.default_branch}."
+  assume_role_policy   = data.aws_iam_policy_document.github_trust["image-push"].json
+  max_session_duration = 3600 # IAM's minimum; the image job times out after 45 minutes
+}
+
+resource "aws_iam_role_policy" "image_push" {
+  name   = "push-worker-image"
+  role   = aws_iam_role.image_push.name
+  policy = data.aws_iam_policy_document.image_push.json
 }

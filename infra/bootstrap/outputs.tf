@@ -27,3 +27,8 @@ output "apply_role_arns" {
   description = "Apply role per environment, assumable only from the GitHub environment of that name (role name <prefix>-<env>-apply)."
   value       = { for env, role in aws_iam_role.apply : env => role.arn }
 }
+
+output "image_push_role_arn" {
+  description = "Role deploy.yml's image job assumes to push the worker image (role name <prefix>-image-push, default branch only)."
+  value       = aws_iam_role.image_push.arn
+}

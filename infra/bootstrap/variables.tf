@@ -10,7 +10,7 @@ variable "name_prefix" {
 }
 
 variable "github_repository" {
-  description = "GitHub repository (\"owner/name\") whose workflows may assume the plan and apply roles."
+  description = "GitHub repository (\"owner/name\") whose workflows may assume the plan, apply and image push roles."
   type        = string
 
   validation {
@@ -19,10 +19,27 @@ variable "github_repository" {
   }
 }
 
+variable "default_branch" {
+  description = "Branch deploy.yml runs on (its `on.push.branches`): plan roles and the image push role trust its pushes."
+  type        = string
+  default     = "main"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.default_branch)) && !startswith(var.default_branch, "refs/")
+    error_message = "default_branch must be a branch name such as \"main\": no refs/heads/ prefix, and no * or ? (the trust would read them as a pattern)."
+  }
+}
+
 variable "environments" {
   description = "Environments that get a plan role and an apply role; each must match a folder under environments/."
   type        = set(string)
   default     = ["dev", "staging", "prod"]
+
+  # An apply role may manage the roles named <prefix>-<env>-*: for "image" that would be the push role.
+  validation {
+    condition     = !contains(var.environments, "image")
+    error_message = "No environment may be called \"image\": its apply role could rewrite the <prefix>-image-push role."
+  }
 }
 
 variable "noncurrent_version_days" {

@@ -14,11 +14,21 @@ import checkov_check  # noqa: E402
 import config_check  # noqa: E402
 import fmt_check  # noqa: E402
 import hcl  # noqa: E402
+import image_push_role  # noqa: E402
 import invariants  # noqa: E402
 import layout  # noqa: E402
 import wiring  # noqa: E402
 
-__all__ = ["checkov_check", "config_check", "fmt_check", "hcl", "invariants", "layout", "wiring"]
+__all__ = [
+    "checkov_check",
+    "config_check",
+    "fmt_check",
+    "hcl",
+    "image_push_role",
+    "invariants",
+    "layout",
+    "wiring",
+]
 
 
 def tree_copy(into: pathlib.Path) -> pathlib.Path:
