@@ -20,6 +20,36 @@ PLANTED = {
         "aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n          x-role: ",
         "assume a role through OIDC",
     ),
+    "image job back on the dev apply role": (
+        "workflows/deploy.yml",
+        "}-image-push\n",
+        "}-dev-apply\n",
+        "deploy.yml: job image assumes an apply role",
+    ),
+    "image job on no push role": (
+        "workflows/deploy.yml",
+        "}-image-push\n",
+        "}-dev-plan\n",
+        "the image job must assume the image push role",
+    ),
+    "plans with an apply role": (
+        "workflows/terraform-plan.yml",
+        "${{ matrix.environment }}-plan\n",
+        "${{ matrix.environment }}-apply\n",
+        "terraform-plan.yml: job plan assumes an apply role",
+    ),
+    "push role assumed by the plans": (
+        "workflows/terraform-plan.yml",
+        "${{ matrix.environment }}-plan\n",
+        "image-push\n",
+        "terraform-plan.yml: job plan assumes the image push role",
+    ),
+    "image job in a GitHub environment": (
+        "workflows/deploy.yml",
+        "    timeout-minutes: 45\n",
+        "    timeout-minutes: 45\n    environment: dev\n",
+        "the image job runs in a GitHub environment",
+    ),
     "apply without a concurrency group": (
         "workflows/terraform-apply.yml",
         "group: terraform-apply-${{ inputs.environment }}",

@@ -13,6 +13,13 @@ import yaml
 from tests.lint.action_pins import github_files, unpinned_uses
 
 ENVIRONMENT_ORDER = ("dev", "staging", "prod")
+APPLY_JOB = ("workflows/terraform-apply.yml", "apply")
+IMAGE_JOB = ("workflows/deploy.yml", "image")
+# infra/bootstrap's aws_iam_role.image_push, found by name like the plan and apply roles
+IMAGE_PUSH_ROLE = (
+    "arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/"
+    "${{ vars.NAME_PREFIX || 'asyncinfer' }}-image-push"
+)
 
 
 def documents(github: pathlib.Path) -> dict[str, dict]:
@@ -43,6 +50,42 @@ def static_credentials(github: pathlib.Path) -> list[str]:
                 given = step.get("with", {})
                 if "role-to-assume" not in given or "aws-access-key-id" in given:
                     problems.append(f"{name}: configure-aws-credentials without role-to-assume")
+    return problems
+
+
+def assumed_roles(github: pathlib.Path) -> list[tuple[str, str | None, str]]:
+    """(file, job, role-to-assume) of every AWS credentials step; job None in a local action."""
+    found = []
+    for name, document in documents(github).items():
+        jobs = {None: document["runs"]} if "runs" in document else document.get("jobs", {})
+        for job_name, job in jobs.items():
+            for step in job.get("steps", []):
+                if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@"):
+                    found.append((name, job_name, str(step.get("with", {}).get("role-to-assume"))))
+    return found
+
+
+def role_separation(github: pathlib.Path) -> list[str]:
+    """The image job pushes with the image push role, outside any GitHub environment (whose
+    subject the role does not trust); only the applies assume an apply role."""
+    problems = []
+    for name, job, role in assumed_roles(github):
+        where = f"{name}: job {job}"
+        if role.endswith("-apply") and (name, job) != APPLY_JOB:
+            problems.append(f"{where} assumes an apply role; only the applies may")
+        if role.endswith("-image-push") and (name, job) != IMAGE_JOB:
+            problems.append(f"{where} assumes the image push role; only the image job may")
+    image_roles = [role for name, job, role in assumed_roles(github) if (name, job) == IMAGE_JOB]
+    if image_roles != [IMAGE_PUSH_ROLE]:
+        problems.append(
+            f"deploy.yml: the image job must assume the image push role, not {image_roles}"
+        )
+    image = documents(github)[IMAGE_JOB[0]]["jobs"].get(IMAGE_JOB[1], {})
+    if "environment" in image:
+        problems.append(
+            "deploy.yml: the image job runs in a GitHub environment; the push role trusts only "
+            "the branch"
+        )
     return problems
 
 
@@ -106,6 +149,7 @@ def all_problems(github: pathlib.Path) -> list[str]:
     return (
         unpinned_uses(github)
         + static_credentials(github)
+        + role_separation(github)
         + apply_guards(github)
         + deploy_order(github)
         + terraform_version(github)
