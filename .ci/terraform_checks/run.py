@@ -17,6 +17,7 @@ import fmt_check
 import image_push_role
 import invariants
 import layout
+import module_docs
 import wiring
 
 CHECKS = {
@@ -25,6 +26,7 @@ CHECKS = {
     "wiring": wiring.run,
     "invariants": invariants.run,
     "image push role": image_push_role.run,
+    "module READMEs": module_docs.run,
     "checkov": checkov_check.run,
 }
 

@@ -17,6 +17,7 @@ import hcl  # noqa: E402
 import image_push_role  # noqa: E402
 import invariants  # noqa: E402
 import layout  # noqa: E402
+import module_docs  # noqa: E402
 import wiring  # noqa: E402
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "image_push_role",
     "invariants",
     "layout",
+    "module_docs",
     "wiring",
 ]
 
