@@ -66,12 +66,9 @@ def test_pending_request_is_failed(drain_env):
     assert_failed_by_the_drain(stored(drain_env.dynamodb, message.request_id))
 
 
-@pytest.mark.parametrize(
-    "lease_in_ms", [-60_000, 60_000], ids=["holder-crashed", "holder-lease-still-live"]
-)
-def test_processing_request_is_failed_whatever_its_lease(drain_env, lease_in_ms):
+def test_processing_request_whose_holder_is_gone_is_failed(drain_env):
     message = submitted(drain_env.dynamodb, "good")
-    held(drain_env.dynamodb, message.request_id, lease_in_ms, utc_now_iso())
+    held(drain_env.dynamodb, message.request_id, -60_000, utc_now_iso())
 
     response = handler(sqs_event(message), None)
 
@@ -79,6 +76,31 @@ def test_processing_request_is_failed_whatever_its_lease(drain_env, lease_in_ms)
     item = stored(drain_env.dynamodb, message.request_id)
     assert_failed_by_the_drain(item)
     assert item[Attr.ATTEMPTS] == 1  # the drain fails it; it does not count as an attempt
+
+
+def test_request_another_copy_still_holds_is_retried_not_failed(drain_env):
+    """SQS can deliver a message twice: the copy that still runs may yet store a result."""
+    message = submitted(drain_env.dynamodb, "good")
+    held(drain_env.dynamodb, message.request_id, 60_000, utc_now_iso())
+    before = stored(drain_env.dynamodb, message.request_id)
+    event = sqs_event(message)
+
+    response = handler(event, None)
+
+    assert failed_ids(response) == message_ids(event)
+    assert stored(drain_env.dynamodb, message.request_id) == before
+
+
+def test_held_request_is_failed_once_the_lease_ran_out(drain_env):
+    message = submitted(drain_env.dynamodb, "good")
+    held(drain_env.dynamodb, message.request_id, 60_000, utc_now_iso())
+    handler(sqs_event(message), None)  # retried: the holder may still finish
+    held(drain_env.dynamodb, message.request_id, -1, utc_now_iso())  # it did not: gone
+
+    response = handler(sqs_event(message, receive_count=2), None)
+
+    assert response == {"batchItemFailures": []}
+    assert_failed_by_the_drain(stored(drain_env.dynamodb, message.request_id))
 
 
 def test_every_request_of_a_batch_is_failed(drain_env):

@@ -6,11 +6,15 @@ fails the request on the last receive when it catches the error, but when it cra
 or could not initialise on every receive, nothing did, and the request would stay pending or
 processing until its TTL while the client polls. This function fails such a request.
 
-It uses the worker's own conditional final write, so a request already terminal (a poison
-message the worker failed, a failure caught on the last receive, a success a slower copy raced
-to) is left as it is: the first writer wins and each request reaches a terminal state once.
-Draining the same message twice changes nothing either. Only AWS errors are retried (reported
-in `batchItemFailures`); a message naming no request has nothing to fail and is acknowledged.
+It fails a request with one conditional write, so a request already terminal (a poison message
+the worker failed, a failure caught on the last receive, a success a slower copy raced to) is
+left as it is: the first writer wins and each request reaches a terminal state once. Draining
+the same message twice changes nothing either. A request that another copy of its message still
+holds (a live processing lease: SQS can deliver a message twice) is not failed under that copy,
+which may yet finish it: the record is retried and comes back after the DLQ's visibility
+timeout (180 s, more than the worker's 120 s timeout, which bounds every lease). AWS errors
+are retried too (both reported in `batchItemFailures`); a message naming no request has nothing
+to fail and is acknowledged.
 No model and no torch here: the function runs from the worker image with a small memory size.
 """
 
@@ -30,7 +34,7 @@ from asyncinfer_shared.jsonlog import get_logger, log
 from asyncinfer_worker import aws_clients
 from asyncinfer_worker.batch import AWS_ERRORS
 from asyncinfer_worker.records import SqsRecord, records_of
-from asyncinfer_worker.results_store import ResultsStore
+from asyncinfer_worker.results_store import FailOutcome, ResultsStore
 from asyncinfer_worker.settings import DeadLetterSettings
 
 logger = get_logger("asyncinfer_worker.dead_letters")
@@ -40,7 +44,7 @@ class Drained(StrEnum):
     FAILED = "failed"  # the request was live: it is failed now
     LEFT_ALONE = "left_alone"  # already terminal, expired or never stored
     NO_REQUEST = "no_request"  # the message names no request: nothing to fail
-    RETRY = "retry"  # DynamoDB said no: the message stays in the DLQ and comes back
+    RETRY = "retry"  # held by another copy, or DynamoDB said no: it stays and comes back
 
 
 def worker_stopped_message(max_receive_count: int) -> str:
@@ -85,11 +89,19 @@ def drain(record: SqsRecord, store: ResultsStore, max_receive_count: int) -> Dra
         _log(logging.WARNING, "dead letter names no request: acknowledged", record, None)
         return Drained.NO_REQUEST
     try:
-        failed = store.mark_failed(request_id, code, reason, utc_now_iso())
+        outcome = store.fail_unheld(request_id, code, reason, utc_now_iso())
     except AWS_ERRORS as error:
         _log(logging.WARNING, f"could not fail the request, retrying: {error}", record, request_id)
         return Drained.RETRY
-    if not failed:
+    if outcome is FailOutcome.HELD:
+        _log(
+            logging.INFO,
+            "another copy of the message still holds the request: retried after its lease",
+            record,
+            request_id,
+        )
+        return Drained.RETRY
+    if outcome is FailOutcome.NOT_LIVE:
         _log(
             logging.INFO,
             "request already terminal, expired or never stored: left alone",

@@ -65,6 +65,12 @@ class StartOutcome(StrEnum):
     BUSY = "busy"  # processing, and another delivery's lease is live
 
 
+class FailOutcome(StrEnum):
+    FAILED = "failed"
+    HELD = "held"  # processing under another delivery's live lease
+    NOT_LIVE = "not_live"  # already terminal, expired or gone
+
+
 @dataclass(frozen=True)
 class StartResult:
     outcome: StartOutcome
@@ -194,21 +200,26 @@ class ResultsStore:
     def mark_failed(self, request_id: str, code: ErrorCode, message: str, now_iso: str) -> bool:
         """Fail a live request for good. False when it is already terminal or gone."""
         return self._conditional_update(
-            request_id,
-            update="SET #status = :failed, #error = :error, #completed_at = :now",
-            condition=_LIVE_CONDITION,
-            names=_names(
-                Attr.REQUEST_ID, Attr.STATUS, Attr.ERROR, Attr.COMPLETED_AT, Attr.EXPIRES_AT
-            ),
-            values=_values(
-                failed=Status.FAILED.value,
-                pending=Status.PENDING.value,
-                processing=Status.PROCESSING.value,
-                error={"code": code.value, "message": message},
-                now=now_iso,
-                now_epoch=epoch_ms() // 1000,
-            ),
+            request_id, **_failure(code, message, now_iso, epoch_ms(), unheld_only=False)
         )
+
+    def fail_unheld(
+        self, request_id: str, code: ErrorCode, message: str, now_iso: str
+    ) -> FailOutcome:
+        """Fail a live request that no delivery holds: pending, or processing with no live
+        lease (the dead-letter drain). HELD when a delivery's lease is still live: that
+        delivery may yet finish the request, so it is not failed under it."""
+        now_ms = epoch_ms()
+        try:
+            self._update(
+                request_id,
+                **_failure(code, message, now_iso, now_ms, unheld_only=True),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except _ConditionFailed as refused:
+            held = _refusal(refused.stored, now_ms, now_ms // 1000).outcome is StartOutcome.BUSY
+            return FailOutcome.HELD if held else FailOutcome.NOT_LIVE
+        return FailOutcome.FAILED
 
     def _conditional_update(self, request_id: str, **update) -> bool:
         """True when the update applied, False when its condition refused it."""
@@ -235,6 +246,30 @@ class ResultsStore:
             if error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
                 raise _ConditionFailed(_plain(error.response.get("Item"))) from error
             raise
+
+
+def _failure(
+    code: ErrorCode, message: str, now_iso: str, now_ms: int, *, unheld_only: bool
+) -> dict:
+    """The move to failed of a live request; `unheld_only`: only if no delivery holds it."""
+    names = [Attr.REQUEST_ID, Attr.STATUS, Attr.ERROR, Attr.COMPLETED_AT, Attr.EXPIRES_AT]
+    values = {
+        "failed": Status.FAILED.value,
+        "pending": Status.PENDING.value,
+        "processing": Status.PROCESSING.value,
+        "error": {"code": code.value, "message": message},
+        "now": now_iso,
+        "now_epoch": now_ms // 1000,
+    }
+    if unheld_only:  # DynamoDB refuses names and values an expression does not use
+        names.append(Attr.LEASE_EXPIRES_AT)
+        values["now_ms"] = now_ms
+    return {
+        "update": "SET #status = :failed, #error = :error, #completed_at = :now",
+        "condition": _ADMIT_CONDITION if unheld_only else _LIVE_CONDITION,
+        "names": _names(*names),
+        "values": _values(**values),
+    }
 
 
 def _refusal(stored: dict, now_ms: int, now_epoch: int) -> StartResult:
