@@ -23,6 +23,11 @@ from tests.integration.stacks import own_stack
 QUICK_DEAD_LETTERS = {
     "queue.visibility_timeout_seconds": 1,
     "queue.max_receive_count": 2,
+    # As on AWS, where the visibility timeout is 6x the worker's: by the time SQS redrives a
+    # message, the lease of the invocation that died holding it (its deadline) has run out, and
+    # a drain that finds a live lease comes back after the DLQ's visibility timeout.
+    "worker.timeout_seconds": 1,
+    "queue.dlq_visibility_timeout_seconds": 1,
     "worker.maximum_batching_window_in_seconds": 0,
     "dead_letters.maximum_batching_window_in_seconds": 0,
 }
