@@ -160,23 +160,32 @@ class ResultsStore:
     def release(self, request_id: str, lease_expires_at: int) -> bool:
         """Give up our hold on a request still processing, so its retry may start at once.
         False when the lease is no longer ours (taken over, or the request finished)."""
-        return self._conditional_update(
-            request_id,
-            update="REMOVE #lease_expires_at",
-            condition="#status = :processing AND #lease_expires_at = :lease",
-            names=_names(Attr.STATUS, Attr.LEASE_EXPIRES_AT),
-            values=_values(processing=Status.PROCESSING.value, lease=lease_expires_at),
-        )
+        return self._while_holding(request_id, lease_expires_at, "REMOVE #lease_expires_at")
 
     def mark_running_alone(self, request_id: str, lease_expires_at: int, now_iso: str) -> bool:
         """Record that this delivery starts the request's inference on its own. False when the
         lease is no longer ours."""
+        return self._while_holding(
+            request_id,
+            lease_expires_at,
+            "SET #ran_alone_at = :now",
+            names=_names(Attr.RAN_ALONE_AT),
+            values=_values(now=now_iso),
+        )
+
+    def _while_holding(
+        self, request_id: str, lease_expires_at: int, update: str, names=None, values=None
+    ) -> bool:
+        """`update` only while the request is processing under exactly our lease."""
         return self._conditional_update(
             request_id,
-            update="SET #ran_alone_at = :now",
+            update=update,
             condition="#status = :processing AND #lease_expires_at = :lease",
-            names=_names(Attr.STATUS, Attr.LEASE_EXPIRES_AT, Attr.RAN_ALONE_AT),
-            values=_values(processing=Status.PROCESSING.value, lease=lease_expires_at, now=now_iso),
+            names={**_names(Attr.STATUS, Attr.LEASE_EXPIRES_AT), **(names or {})},
+            values={
+                **_values(processing=Status.PROCESSING.value, lease=lease_expires_at),
+                **(values or {}),
+            },
         )
 
     def mark_succeeded(self, request_id: str, result: dict, metrics: dict, now_iso: str) -> bool:
