@@ -221,7 +221,8 @@ module "dead_letters" {
   }
 }
 
-# A record whose request could not be failed (DynamoDB said no) stays in the DLQ and comes back.
+# A record whose request another delivery still holds, or that DynamoDB refused to fail, stays in
+# the DLQ and comes back.
 module "dead_letters_trigger" {
   source = "../modules/sqs_trigger"
 
@@ -241,13 +242,6 @@ module "dead_letters_trigger" {
     function_reserved_concurrency    = "dead_letters.reserved_concurrency"
   }
   settings_hint = "They are in infra/settings.json (an environment changes one through settings_overrides)."
-}
-
-# Only a state from a build between the drain's first commit and this module had the mapping at
-# the old address; for every other state there is nothing there and Terraform ignores the block.
-moved {
-  from = aws_lambda_event_source_mapping.dead_letters
-  to   = module.dead_letters_trigger.aws_lambda_event_source_mapping.this
 }
 
 ################################################################################
