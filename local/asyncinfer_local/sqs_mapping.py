@@ -136,9 +136,13 @@ class SqsEventSourceMapping:
             thread.start()
             self._threads.append(thread)
 
+    def request_stop(self) -> None:
+        """Tell the pollers to stop after their current receive or batch, without waiting."""
+        self._stop.set()
+
     def stop(self, timeout: float | None = None) -> None:
         """Stop polling; a batch being processed finishes first (bounded by `timeout`)."""
-        self._stop.set()
+        self.request_stop()
         deadline = time.monotonic() + (
             timeout
             if timeout is not None

@@ -100,6 +100,10 @@ class LocalStack:
             raise
 
     def stop(self) -> None:
+        # Every mapping's pollers wind down at once: stopping one after another would add their
+        # long-poll waits up.
+        for mapping in self._mappings:
+            mapping.request_stop()
         while self._mappings:
             self._mappings.pop().stop()
         if self._api is not None:
