@@ -10,8 +10,9 @@ When `terraform init` cannot download the providers or reach the state bucket it
 one line that tells what to do, instead of leaving the user to read Terraform's retries.
 
 The state bucket comes from the bootstrap root's `backend_config` output, given as
-TF_STATE_BUCKET and TF_STATE_REGION (or AWS_REGION). Per-deploy inputs come as TF_VAR_*
-variables (TF_VAR_worker_image_uri, TF_VAR_model_s3_uri).
+TF_STATE_BUCKET and TF_STATE_REGION (or AWS_REGION); the state key is
+<TF_VAR_name_prefix>/<env>/terraform.tfstate. Per-deploy inputs come as TF_VAR_*
+variables (TF_VAR_worker_image_uri, TF_VAR_model_s3_uri, TF_VAR_name_prefix).
 """
 
 import argparse
@@ -25,6 +26,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ROOT / "environments"
 PLANS = ROOT / "build" / "plans"
 LOCK_TIMEOUT = "-lock-timeout=5m"
+# environments/shared/variables.tf's name_prefix default; CI sets TF_VAR_name_prefix from NAME_PREFIX.
+DEFAULT_NAME_PREFIX = "asyncinfer"
 # A pull-request comment holds at most 65536 characters; the rest stays in the .txt artifact.
 MARKDOWN_PLAN_CHARS = 60_000
 
@@ -78,7 +81,13 @@ def require_credentials() -> None:
         )
 
 
-def backend_config(extra: list[str]) -> list[str]:
+def state_key(env: str) -> str:
+    """<prefix>/<env>/terraform.tfstate: the one key the bootstrap's roles may read and write."""
+    prefix = os.environ.get("TF_VAR_name_prefix") or DEFAULT_NAME_PREFIX
+    return f"{prefix}/{env}/terraform.tfstate"
+
+
+def backend_config(env: str, extra: list[str]) -> list[str]:
     bucket = os.environ.get("TF_STATE_BUCKET")
     region = os.environ.get("TF_STATE_REGION") or os.environ.get("AWS_REGION")
     if not bucket or not region:
@@ -86,7 +95,7 @@ def backend_config(extra: list[str]) -> list[str]:
             "the state bucket is not set: export TF_STATE_BUCKET and TF_STATE_REGION "
             "(the bootstrap root's backend_config output)."
         )
-    settings = [f"bucket={bucket}", f"region={region}", *extra]
+    settings = [f"bucket={bucket}", f"region={region}", f"key={state_key(env)}", *extra]
     return [f"-backend-config={setting}" for setting in settings]
 
 
@@ -196,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "apply" and not plan_file.is_file():
             raise Failure(f"no saved plan at {plan_file}: run `make plan ENV={args.env}` first.")
         require_credentials()
-        backend = backend_config(args.backend_config)
+        backend = backend_config(args.env, args.backend_config)
         terraform = Terraform(root)
         print(f"{args.action} {args.env} with {terraform.name}")
         init(terraform, backend)

@@ -68,15 +68,16 @@ module "enqueue" {
     handler = "asyncinfer_enqueue.handler.handler"
     runtime = "python3.11"
   }
-  timeout_seconds         = local.enqueue.timeout_seconds
-  memory_size_mb          = local.enqueue.memory_size_mb
-  reserved_concurrency    = var.enqueue_reserved_concurrency
-  provisioned_concurrency = var.enqueue_provisioned_concurrency
-  log_retention_days      = var.log_retention_days
-  tracing                 = var.tracing
-  log_level               = local.lambda_log_level
-  kms_key_arn             = var.kms_key_arn
-  policy_json             = data.aws_iam_policy_document.enqueue.json
+  timeout_seconds          = local.enqueue.timeout_seconds
+  memory_size_mb           = local.enqueue.memory_size_mb
+  reserved_concurrency     = var.enqueue_reserved_concurrency
+  provisioned_concurrency  = var.enqueue_provisioned_concurrency
+  log_retention_days       = var.log_retention_days
+  tracing                  = var.tracing
+  log_level                = local.lambda_log_level
+  kms_key_arn              = var.kms_key_arn
+  permissions_boundary_arn = var.permissions_boundary_arn
+  policy_json              = data.aws_iam_policy_document.enqueue.json
 
   environment_variables = {
     RESULTS_TABLE      = module.results.table_name
@@ -114,15 +115,16 @@ module "worker" {
     uri     = var.worker_image_uri
     command = ["asyncinfer_worker.handler.handler"]
   }
-  timeout_seconds         = local.worker.timeout_seconds
-  memory_size_mb          = local.worker.memory_size_mb
-  reserved_concurrency    = var.worker_reserved_concurrency
-  provisioned_concurrency = var.worker_provisioned_concurrency
-  log_retention_days      = var.log_retention_days
-  tracing                 = var.tracing
-  log_level               = local.lambda_log_level
-  kms_key_arn             = var.kms_key_arn
-  policy_json             = data.aws_iam_policy_document.worker.json
+  timeout_seconds          = local.worker.timeout_seconds
+  memory_size_mb           = local.worker.memory_size_mb
+  reserved_concurrency     = var.worker_reserved_concurrency
+  provisioned_concurrency  = var.worker_provisioned_concurrency
+  log_retention_days       = var.log_retention_days
+  tracing                  = var.tracing
+  log_level                = local.lambda_log_level
+  kms_key_arn              = var.kms_key_arn
+  permissions_boundary_arn = var.permissions_boundary_arn
+  policy_json              = data.aws_iam_policy_document.worker.json
 
   environment_variables = {
     RESULTS_TABLE     = module.results.table_name
@@ -205,14 +207,15 @@ module "dead_letters" {
     uri     = var.worker_image_uri
     command = ["asyncinfer_worker.dead_letter_handler.handler"]
   }
-  timeout_seconds      = local.dead_letters.timeout_seconds
-  memory_size_mb       = local.dead_letters.memory_size_mb
-  reserved_concurrency = local.dead_letters.reserved_concurrency
-  log_retention_days   = var.log_retention_days
-  tracing              = var.tracing
-  log_level            = local.lambda_log_level
-  kms_key_arn          = var.kms_key_arn
-  policy_json          = data.aws_iam_policy_document.dead_letters.json
+  timeout_seconds          = local.dead_letters.timeout_seconds
+  memory_size_mb           = local.dead_letters.memory_size_mb
+  reserved_concurrency     = local.dead_letters.reserved_concurrency
+  log_retention_days       = var.log_retention_days
+  tracing                  = var.tracing
+  log_level                = local.lambda_log_level
+  kms_key_arn              = var.kms_key_arn
+  permissions_boundary_arn = var.permissions_boundary_arn
+  policy_json              = data.aws_iam_policy_document.dead_letters.json
 
   environment_variables = {
     RESULTS_TABLE     = module.results.table_name

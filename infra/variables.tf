@@ -53,6 +53,12 @@ variable "tracing" {
   default     = true
 }
 
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of every function role (the bootstrap's function_boundary_arns[<env>]): the apply roles create no role without it. null only outside those roles."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key for queues, table, logs, topic and function environments; null uses AWS managed encryption. When set, both functions get the matching kms permissions."
   type        = string
@@ -145,8 +151,9 @@ variable "model_s3_uri" {
 }
 
 variable "worker_reserved_concurrency" {
-  description = "Reserved concurrency of the worker: caps parallel inference and must be at least the event source mapping's maximum_concurrency (settings.json worker.maximum_concurrency)."
+  description = "Reserved concurrency of the worker (null: none; the mapping's maximum_concurrency still caps it). When set, at least settings.json worker.maximum_concurrency. A fresh account's quota may allow no reservation at all: run `make preflight ENV=<env>`."
   type        = number
+  default     = null
 }
 
 variable "worker_provisioned_concurrency" {

@@ -55,7 +55,9 @@ def problems_of(settings: dict, tfvars: dict) -> list[str]:
             f"worker.maximum_concurrency {worker['maximum_concurrency']} is below "
             f"{MIN_MAPPING_CONCURRENCY}"
         )
-    if reserved is None or worker["maximum_concurrency"] > reserved:
+    # No reservation (null) is allowed: a fresh account has too little quota for one, and the
+    # mapping's maximum_concurrency caps the worker then.
+    if reserved is not None and worker["maximum_concurrency"] > reserved:
         found.append(
             f"worker.maximum_concurrency {worker['maximum_concurrency']} is above "
             f"worker_reserved_concurrency {reserved}"
@@ -75,12 +77,15 @@ def _dead_letter_problems(queue: dict, drain: dict) -> list[str]:
             f"below {VISIBILITY_TO_TIMEOUT_RATIO} x dead_letters.timeout_seconds "
             f"({VISIBILITY_TO_TIMEOUT_RATIO * drain['timeout_seconds']})"
         )
-    concurrency = drain["maximum_concurrency"]
-    if not MIN_MAPPING_CONCURRENCY <= concurrency <= drain["reserved_concurrency"]:
+    concurrency, reserved = drain["maximum_concurrency"], drain["reserved_concurrency"]
+    if concurrency < MIN_MAPPING_CONCURRENCY:
         found.append(
-            f"dead_letters.maximum_concurrency {concurrency} is not between "
-            f"{MIN_MAPPING_CONCURRENCY} and dead_letters.reserved_concurrency "
-            f"{drain['reserved_concurrency']}"
+            f"dead_letters.maximum_concurrency {concurrency} is below {MIN_MAPPING_CONCURRENCY}"
+        )
+    if reserved is not None and concurrency > reserved:
+        found.append(
+            f"dead_letters.maximum_concurrency {concurrency} is above "
+            f"dead_letters.reserved_concurrency {reserved}"
         )
     return found
 

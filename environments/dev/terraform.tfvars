@@ -1,7 +1,8 @@
-# dev: cheap and open. No table protection or backups, short logs, no warm capacity, any origin.
+# dev: cheap and open. No table protection or backups, short logs, no warm capacity or reserved
+# concurrency (a fresh account's quota has room for none), any origin.
 aws_region                      = "eu-west-1"
 settings_overrides              = {}
-worker_reserved_concurrency     = 2
+worker_reserved_concurrency     = null
 enqueue_reserved_concurrency    = null
 enqueue_provisioned_concurrency = 0
 deletion_protection             = false

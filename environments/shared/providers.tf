@@ -4,7 +4,7 @@ provider "aws" {
 
   default_tags {
     tags = {
-      Project     = "asyncinfer"
+      Project     = var.name_prefix
       Environment = local.environment
       ManagedBy   = "terraform"
     }

@@ -1,11 +1,20 @@
 # The one call of the stack, the same in every environment (each root links this file as
-# stack.tf). What differs lives in the root's main.tf (backend key, environment name) and its
-# terraform.tfvars.
+# stack.tf). What differs lives in the root's main.tf (the environment name) and its
+# terraform.tfvars; the name prefix comes from TF_VAR_name_prefix (the NAME_PREFIX variable).
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  # Every name the stack creates starts with this; the bootstrap's roles are scoped to it.
+  stack_name = "${var.name_prefix}-${local.environment}"
+}
 
 module "stack" {
   source = "../../infra"
 
-  name                            = "asyncinfer-${local.environment}"
+  name                            = local.stack_name
+  permissions_boundary_arn        = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy/${local.stack_name}-function-boundary"
   worker_image_uri                = var.worker_image_uri
   model_s3_uri                    = var.model_s3_uri
   settings_overrides              = var.settings_overrides

@@ -13,6 +13,17 @@ variable "model_s3_uri" {
   type        = string
 }
 
+variable "name_prefix" {
+  description = "Prefix of every name, as in the bootstrap (CI passes the NAME_PREFIX repository variable as TF_VAR_name_prefix); the stack is <prefix>-<env>, its state key <prefix>/<env>/terraform.tfstate."
+  type        = string
+  default     = "asyncinfer"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,29}$", var.name_prefix))
+    error_message = "name_prefix must be lower case letters, digits and dashes (at most 30), starting with a letter: it starts bucket, table and function names."
+  }
+}
+
 # What differs between environments (set in terraform.tfvars):
 
 variable "aws_region" {
@@ -31,8 +42,9 @@ variable "settings_overrides" {
 }
 
 variable "worker_reserved_concurrency" {
-  description = "Reserved concurrency of the worker (>= the mapping's maximum_concurrency)."
+  description = "Reserved concurrency of the worker (null: none; when set, >= the mapping's maximum_concurrency). `make preflight ENV=<env>` says whether the account's quota fits it."
   type        = number
+  default     = null
 }
 
 variable "enqueue_reserved_concurrency" {

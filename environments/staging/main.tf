@@ -1,10 +1,10 @@
-# The staging environment: its state key and its name. Everything else is linked from
+# The staging environment: its name (the state key follows from it). Everything else is linked from
 # ../shared (versions, provider, the stack call, the inputs) and set in terraform.tfvars.
 
 terraform {
-  # bucket and region come from `terraform init -backend-config=...` (bootstrap's backend_config output).
+  # bucket and region come from `terraform init -backend-config=...` (bootstrap's backend_config
+  # output); the key <prefix>/<env>/terraform.tfstate from .ci/terraform.py (TF_VAR_name_prefix).
   backend "s3" {
-    key          = "asyncinfer/staging/terraform.tfstate"
     encrypt      = true
     use_lockfile = true
   }

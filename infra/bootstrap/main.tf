@@ -1,7 +1,8 @@
 # Created once per AWS account, before any environment:
 #   buckets (Terraform state, model artifacts), the worker image repository,
-#   and GitHub OIDC roles: per environment a read-only plan role and an apply role,
-#   and one role that only pushes the worker image.
+#   and GitHub OIDC roles: per environment a plan role, an apply role and the permissions
+#   boundary of the roles it creates (environment_roles.tf), and one role that only pushes the
+#   worker image. docs/security.md describes every role.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -138,7 +139,7 @@ module "worker_images" {
 }
 
 ################################################################################
-# GitHub OIDC: the subjects each role trusts; plan and apply roles per environment
+# GitHub OIDC: the subjects each role trusts (the roles are in environment_roles.tf and below)
 ################################################################################
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -193,108 +194,6 @@ data "aws_iam_policy_document" "github_trust" {
       values   = each.value
     }
   }
-}
-
-resource "aws_iam_role" "plan" {
-  for_each = var.environments
-
-  name                 = "${var.name_prefix}-${each.key}-plan"
-  description          = "Read-only: terraform plan of ${each.key} from GitHub Actions."
-  assume_role_policy   = data.aws_iam_policy_document.github_trust["plan-${each.key}"].json
-  max_session_duration = 3600
-}
-
-resource "aws_iam_role" "apply" {
-  for_each = var.environments
-
-  name                 = "${var.name_prefix}-${each.key}-apply"
-  description          = "terraform apply of ${each.key} from the GitHub environment ${each.key}."
-  assume_role_policy   = data.aws_iam_policy_document.github_trust["apply-${each.key}"].json
-  max_session_duration = 3600
-}
-
-resource "aws_iam_role_policy_attachment" "plan_read_only" {
-  for_each = aws_iam_role.plan
-
-  role       = each.value.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
-}
-
-# Everything the stack creates except IAM; IAM is granted below, scoped to the environment's roles.
-resource "aws_iam_role_policy_attachment" "apply_power_user" {
-  for_each = aws_iam_role.apply
-
-  role       = each.value.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/PowerUserAccess"
-}
-
-data "aws_iam_policy_document" "state" {
-  for_each = {
-    for pair in setproduct(["plan", "apply"], var.environments) : "${pair[0]}-${pair[1]}" => {
-      kind = pair[0]
-      env  = pair[1]
-    }
-  }
-
-  statement {
-    sid       = "ListState"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.this["state"].arn]
-  }
-
-  statement {
-    sid       = "ReadState"
-    actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.this["state"].arn}/${var.name_prefix}/${each.value.env}/*"]
-  }
-
-  # The S3 backend's native lock is an object next to the state; a plan takes it too.
-  statement {
-    sid       = "LockState"
-    actions   = ["s3:PutObject", "s3:DeleteObject"]
-    resources = ["${aws_s3_bucket.this["state"].arn}/${var.name_prefix}/${each.value.env}/terraform.tfstate.tflock"]
-  }
-
-  dynamic "statement" {
-    for_each = each.value.kind == "apply" ? [1] : []
-
-    content {
-      sid       = "WriteState"
-      actions   = ["s3:PutObject"]
-      resources = ["${aws_s3_bucket.this["state"].arn}/${var.name_prefix}/${each.value.env}/terraform.tfstate"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.value.kind == "apply" ? [1] : []
-
-    content {
-      sid = "ManageStackRoles"
-      actions = [
-        "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
-        "iam:TagRole", "iam:UntagRole", "iam:PassRole",
-        "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
-        "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
-      ]
-      resources = ["arn:${local.partition}:iam::${local.account_id}:role/${var.name_prefix}-${each.value.env}-*"]
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "plan_state" {
-  for_each = aws_iam_role.plan
-
-  name   = "terraform-state"
-  role   = each.value.name
-  policy = data.aws_iam_policy_document.state["plan-${each.key}"].json
-}
-
-resource "aws_iam_role_policy" "apply_state_and_roles" {
-  for_each = aws_iam_role.apply
-
-  name   = "terraform-state-and-stack-roles"
-  role   = each.value.name
-  policy = data.aws_iam_policy_document.state["apply-${each.key}"].json
 }
 
 ################################################################################

@@ -4,7 +4,7 @@ output "backend_config" {
 }
 
 output "state_bucket" {
-  description = "Bucket holding every environment's state (key asyncinfer/<env>/terraform.tfstate)."
+  description = "Bucket holding every environment's state (key <prefix>/<env>/terraform.tfstate)."
   value       = aws_s3_bucket.this["state"].id
 }
 
@@ -19,7 +19,7 @@ output "worker_repository_url" {
 }
 
 output "plan_role_arns" {
-  description = "Read-only role per environment for `terraform plan` in GitHub Actions (role name <prefix>-<env>-plan)."
+  description = "Plan role per environment (reads the state, describes the stack, no data) for `terraform plan` in GitHub Actions (role name <prefix>-<env>-plan)."
   value       = { for env, role in aws_iam_role.plan : env => role.arn }
 }
 
@@ -31,4 +31,9 @@ output "apply_role_arns" {
 output "image_push_role_arn" {
   description = "Role deploy.yml's image job assumes to push the worker image (role name <prefix>-image-push, default branch only)."
   value       = aws_iam_role.image_push.arn
+}
+
+output "function_boundary_arns" {
+  description = "Permissions boundary per environment; every function role of that environment carries it (infra's permissions_boundary_arn)."
+  value       = { for env, policy in aws_iam_policy.function_boundary : env => policy.arn }
 }

@@ -35,10 +35,10 @@ variable "environments" {
   type        = set(string)
   default     = ["dev", "staging", "prod"]
 
-  # An apply role may manage the roles named <prefix>-<env>-*: for "image" that would be the push role.
+  # Role names are <prefix>-<env>-plan|apply and <prefix>-image-push: "image" would blur them.
   validation {
     condition     = !contains(var.environments, "image")
-    error_message = "No environment may be called \"image\": its apply role could rewrite the <prefix>-image-push role."
+    error_message = "No environment may be called \"image\": its role names would read like the <prefix>-image-push role's."
   }
 }
 

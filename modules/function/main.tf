@@ -26,6 +26,10 @@ resource "aws_iam_role" "this" {
   name               = var.name
   assume_role_policy = data.aws_iam_policy_document.assume.json
 
+  # The ceiling of this role whatever policy_json says; the apply roles may create no role
+  # without it (infra/bootstrap/environment_roles.tf).
+  permissions_boundary = var.permissions_boundary_arn
+
   tags = var.tags
 }
 

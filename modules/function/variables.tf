@@ -119,6 +119,17 @@ variable "policy_json" {
   }
 }
 
+variable "permissions_boundary_arn" {
+  description = "Managed policy ARN set as the role's permissions boundary (bootstrap's function_boundary_arns[<env>]); null for none, which the bootstrap's apply roles refuse."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:[a-z-]+:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM managed policy ARN (arn:aws:iam::<account>:policy/<name>)."
+  }
+}
+
 ################################################################################
 # Logs
 ################################################################################

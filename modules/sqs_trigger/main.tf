@@ -25,8 +25,8 @@ resource "aws_lambda_event_source_mapping" "this" {
     }
 
     precondition {
-      condition     = var.maximum_concurrency >= 2 && var.maximum_concurrency <= var.function_reserved_concurrency
-      error_message = trimspace("${var.setting_names.maximum_concurrency} (${var.maximum_concurrency}) must be at least 2 (the SQS mapping minimum) and at most ${var.setting_names.function_reserved_concurrency} (${var.function_reserved_concurrency}), or the mapping gets throttled: raise ${var.setting_names.function_reserved_concurrency} or lower ${var.setting_names.maximum_concurrency}. ${var.settings_hint}")
+      condition     = var.maximum_concurrency >= 2 && (var.function_reserved_concurrency == null || var.maximum_concurrency <= coalesce(var.function_reserved_concurrency, 0))
+      error_message = trimspace("${var.setting_names.maximum_concurrency} (${var.maximum_concurrency}) must be at least 2 (the SQS mapping minimum) and, when ${var.setting_names.function_reserved_concurrency} is set, at most it (${coalesce(var.function_reserved_concurrency, "null")}), or the mapping gets throttled: raise ${var.setting_names.function_reserved_concurrency} (or set it to null) or lower ${var.setting_names.maximum_concurrency}. ${var.settings_hint}")
     }
   }
 }

