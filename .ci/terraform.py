@@ -26,7 +26,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ROOT / "environments"
 PLANS = ROOT / "build" / "plans"
 LOCK_TIMEOUT = "-lock-timeout=5m"
-# environments/shared/variables.tf's name_prefix default; CI sets TF_VAR_name_prefix from NAME_PREFIX.
+# environments/shared/variables.tf's name_prefix default; CI sets TF_VAR_name_prefix (NAME_PREFIX).
 DEFAULT_NAME_PREFIX = "asyncinfer"
 # A pull-request comment holds at most 65536 characters; the rest stays in the .txt artifact.
 MARKDOWN_PLAN_CHARS = 60_000

@@ -20,7 +20,7 @@ data "aws_iam_policy_document" "enqueue" {
 
   statement {
     sid       = "RecordRequests"
-    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem"]
+    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"]
     resources = [module.results.table_arn]
   }
 
@@ -49,7 +49,7 @@ data "aws_iam_policy_document" "worker" {
 
   statement {
     sid       = "WriteResults"
-    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:UpdateItem"]
     resources = [module.results.table_arn]
   }
 
@@ -67,7 +67,7 @@ data "aws_iam_policy_document" "dead_letters" {
 
   statement {
     sid       = "ConsumeDeadLetters"
-    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
     resources = [module.queue.dlq_arn]
   }
 

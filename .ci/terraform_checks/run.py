@@ -13,6 +13,7 @@ import sys
 
 import checkov_check
 import config_check
+import environment_roles
 import fmt_check
 import image_push_role
 import invariants
@@ -26,6 +27,7 @@ CHECKS = {
     "wiring": wiring.run,
     "invariants": invariants.run,
     "image push role": image_push_role.run,
+    "environment roles and boundary": environment_roles.run,
     "module READMEs": module_docs.run,
     "checkov": checkov_check.run,
 }

@@ -34,6 +34,9 @@ resource "aws_s3_bucket" "this" {
   bucket = each.value
 }
 
+# S3 answers OperationAborted ("A conflicting conditional operation is currently in progress")
+# to concurrent configuration calls on one bucket, so each setting below waits for the one
+# before it: versioning, encryption, public access block, ownership, lifecycle, policy.
 resource "aws_s3_bucket_versioning" "this" {
   for_each = aws_s3_bucket.this
 
@@ -55,6 +58,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
     }
     bucket_key_enabled = true
   }
+
+  depends_on = [aws_s3_bucket_versioning.this]
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
@@ -65,6 +70,8 @@ resource "aws_s3_bucket_public_access_block" "this" {
   block_public_policy     = true
   ignore_public_acls      = true
   restrict_public_buckets = true
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.this]
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
@@ -75,6 +82,8 @@ resource "aws_s3_bucket_ownership_controls" "this" {
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
+
+  depends_on = [aws_s3_bucket_public_access_block.this]
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
@@ -96,6 +105,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       days_after_initiation = 1
     }
   }
+
+  depends_on = [aws_s3_bucket_ownership_controls.this]
 }
 
 data "aws_iam_policy_document" "tls_only" {
@@ -125,6 +136,8 @@ resource "aws_s3_bucket_policy" "this" {
 
   bucket = each.value.id
   policy = data.aws_iam_policy_document.tls_only[each.key].json
+
+  depends_on = [aws_s3_bucket_lifecycle_configuration.this]
 }
 
 ################################################################################

@@ -16,7 +16,7 @@ from . import aws_clients
 from .dynamodb_store import ResultsTable
 from .http_event import HttpRequest
 from .json_body import decode_json_body
-from .responses import json_response
+from .responses import json_response, preflight_response
 from .settings import Settings
 from .sqs_queue import SqsWorkQueue
 from .status import get_status, parse_request_id
@@ -53,7 +53,16 @@ def health(request: HttpRequest, params: dict[str, str], log_fields: dict) -> di
     return json_response(200, {"status": "healthy"})
 
 
-ENDPOINTS = {"submit": submit_prediction, "status": request_status, "health": health}
+def preflight(request: HttpRequest, params: dict[str, str], log_fields: dict) -> dict:
+    return preflight_response(params["allow"])
+
+
+ENDPOINTS = {
+    "submit": submit_prediction,
+    "status": request_status,
+    "health": health,
+    "preflight": preflight,
+}
 
 
 def _results_table(settings: Settings) -> ResultsTable:

@@ -36,6 +36,11 @@ def json_response(status_code: int, body: Any, headers: dict[str, str] | None = 
     }
 
 
+def preflight_response(allow: str) -> dict:
+    """204 to an OPTIONS request on a known path, naming the methods it takes."""
+    return {"statusCode": 204, "headers": {"Allow": allow}, "body": "", "isBase64Encoded": False}
+
+
 def error_response(error: ContractError) -> dict:
     status_code = HTTP_STATUS_BY_CODE.get(error.code, 500)
     headers = dict(error.headers) if isinstance(error, ApiError) else {}

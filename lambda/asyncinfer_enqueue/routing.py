@@ -67,6 +67,10 @@ def match_route(
             )
     if matches:
         allowed = ", ".join(sorted({route.method for route, _ in matches}))
+        # A browser's CORS preflight: API Gateway adds the Access-Control-* headers of the API's
+        # CORS settings to this answer (modules/http_api routes OPTIONS here without auth).
+        if method == "OPTIONS":
+            return RouteMatch("preflight", {"allow": f"{allowed}, OPTIONS"})
         raise ApiError(
             ErrorCode.METHOD_NOT_ALLOWED,
             f"{method or 'This method'} is not allowed on {path}; use {allowed}.",

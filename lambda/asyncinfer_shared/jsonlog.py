@@ -14,6 +14,9 @@ import sys
 from typing import Any
 
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# Lambda's log-level filter reads `level` and knows TRACE, DEBUG, INFO, WARN, ERROR and FATAL;
+# anything else counts as INFO, so Python's WARNING and CRITICAL would pass a WARN filter unseen.
+LAMBDA_LEVEL_NAMES = {"WARNING": "WARN", "CRITICAL": "FATAL"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -21,7 +24,7 @@ class JsonFormatter(logging.Formatter):
         line: dict[str, Any] = {
             "timestamp": self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
             + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
+            "level": LAMBDA_LEVEL_NAMES.get(record.levelname, record.levelname),
             "logger": record.name,
             "message": record.getMessage(),
         }

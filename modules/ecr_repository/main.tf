@@ -20,6 +20,10 @@ resource "aws_ecr_repository" "this" {
   tags = var.tags
 }
 
+# Only untagged images expire. Every pushed image is tagged with its commit, and an environment
+# may run one many pushes old (prod behind dev): a count or age rule on tagged images could
+# expire the image a function runs. Delete old tags by hand after checking what each
+# environment's worker runs (docs/security.md).
 resource "aws_ecr_lifecycle_policy" "this" {
   repository = aws_ecr_repository.this.name
 
@@ -29,12 +33,6 @@ resource "aws_ecr_lifecycle_policy" "this" {
         rulePriority = 1
         description  = "Expire untagged images after a day"
         selection    = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 1 }
-        action       = { type = "expire" }
-      },
-      {
-        rulePriority = 2
-        description  = "Keep the last ${var.keep_last_images} images"
-        selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = var.keep_last_images }
         action       = { type = "expire" }
       },
     ]

@@ -7,6 +7,10 @@ locals {
     status   = { key = "GET /status/{request_id}", protected = true }
     health   = { key = "GET /health", protected = false }
     fallback = { key = "$default", protected = true }
+    # Browsers send CORS preflights without credentials: without this route `$default` (and
+    # its JWT authorizer) answers them 401. The function answers 204 and API Gateway adds the
+    # CORS headers of var.cors.
+    preflight = { key = "OPTIONS /{proxy+}", protected = false }
   }
 }
 

@@ -155,7 +155,9 @@ def name_prefix(github: pathlib.Path) -> list[str]:
     for name in ("workflows/terraform-plan.yml", "workflows/terraform-apply.yml"):
         for job_name, job in documents(github)[name]["jobs"].items():
             if job.get("env", {}).get("TF_VAR_name_prefix") != wanted:
-                problems.append(f"{name}: job {job_name} does not set TF_VAR_name_prefix to {wanted}")
+                problems.append(
+                    f"{name}: job {job_name} does not set TF_VAR_name_prefix to {wanted}"
+                )
     return problems
 
 

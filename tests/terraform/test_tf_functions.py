@@ -93,8 +93,7 @@ def test_enqueue_may_only_record_requests_and_send_to_the_queue():
         "${module.results.table_arn}": {
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",
-            "dynamodb:GetItem",
-            "dynamodb:DeleteItem",
+            "dynamodb:GetItem",  # status reads; nothing deletes an item (TTL does)
         },
         "${module.queue.queue_arn}": {"sqs:SendMessage"},
         "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
@@ -110,7 +109,8 @@ def test_worker_may_only_consume_its_queue_forward_to_the_dlq_update_results_and
             "sqs:GetQueueAttributes",
         },
         "${module.queue.dlq_arn}": {"sqs:SendMessage"},
-        "${module.results.table_arn}": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+        # conditional updates only: the worker never reads an item first
+        "${module.results.table_arn}": {"dynamodb:UpdateItem"},
         "${local.model_object_arn}": {"s3:GetObject"},
         "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
     }
@@ -118,10 +118,10 @@ def test_worker_may_only_consume_its_queue_forward_to_the_dlq_update_results_and
 
 def test_drain_may_only_consume_the_dlq_and_update_results():
     assert _allowed("dead_letters") == {
+        # the event source mapping's calls; the drain never postpones a message itself
         "${module.queue.dlq_arn}": {
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",
-            "sqs:ChangeMessageVisibility",
             "sqs:GetQueueAttributes",
         },
         "${module.results.table_arn}": {"dynamodb:UpdateItem"},

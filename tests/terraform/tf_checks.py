@@ -12,6 +12,7 @@ sys.path.insert(0, str(REPO / ".ci" / "terraform_checks"))
 
 import checkov_check  # noqa: E402
 import config_check  # noqa: E402
+import environment_roles  # noqa: E402
 import fmt_check  # noqa: E402
 import hcl  # noqa: E402
 import image_push_role  # noqa: E402
@@ -23,6 +24,7 @@ import wiring  # noqa: E402
 __all__ = [
     "checkov_check",
     "config_check",
+    "environment_roles",
     "fmt_check",
     "hcl",
     "image_push_role",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from test_enqueue_support import (  # noqa: F401 (fixtures)
     SAMPLE_REQUEST_ID,
@@ -11,6 +13,8 @@ from test_enqueue_support import (  # noqa: F401 (fixtures)
     load_event,
     stack_fixture,
 )
+
+from asyncinfer_enqueue.handler import handler
 
 
 def test_health_is_200_healthy(stack):
@@ -99,3 +103,21 @@ def test_event_without_any_method_is_405():
 
     assert_error(reply, 405, "method_not_allowed")
     assert reply.headers["Allow"] == "GET"
+
+
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [("/predict", "POST, OPTIONS"), (f"/status/{SAMPLE_REQUEST_ID}", "GET, OPTIONS")],
+)
+def test_cors_preflight_on_a_known_path_is_204_naming_its_methods(stack, path, allow):
+    """Not 405: API Gateway adds the CORS headers of the API's settings to this answer."""
+    response = handler(event_for("OPTIONS", path), SimpleNamespace(aws_request_id="preflight"))
+
+    assert response["statusCode"] == 204
+    assert response["headers"]["Allow"] == allow
+    assert response["body"] == ""
+    assert stack.items() == []
+
+
+def test_cors_preflight_on_an_unknown_path_is_404(stack):
+    assert_error(invoke(event_for("OPTIONS", "/predictXYZ")), 404, "route_not_found")

@@ -317,7 +317,7 @@ def test_failed_compensation_is_logged_critical_with_request_id(stack, monkeypat
 
     assert_error(reply, 503, "service_unavailable")
     [item] = stack.items()
-    [critical] = [line for line in log_lines() if line["level"] == "CRITICAL"]
+    [critical] = [line for line in log_lines() if line["level"] == "FATAL"]
     assert critical["request_id"] == item["request_id"]
     assert critical["compensation_error"] == "InternalServerError"
     # The id of a request that was never accepted is not handed to the client.

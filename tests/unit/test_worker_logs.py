@@ -52,4 +52,4 @@ def test_lines_about_a_request_carry_its_request_id(worker_env, log_lines):
     by_request = {line.get("request_id") for line in lines}
     assert {failing.request_id, succeeding.request_id} <= by_request
     retry = next(line for line in lines if line.get("request_id") == failing.request_id)
-    assert retry["level"] == "WARNING" and "will retry" in retry["message"]
+    assert retry["level"] == "WARN" and "will retry" in retry["message"]
