@@ -10,8 +10,8 @@ Ceiling: the same emulator (the stack's moto server) given the raw operations of
 requests, as many at once as the burst's clients make, but no HTTP API, no Lambda emulation,
 no handler logic and no model: per request the enqueue function's conditional put and send, the
 worker's two conditional updates and the status reads the burst made; per batch of 10 a
-receive and a batch delete. The calls are made by our own adapters (ResultsTable, SqsWorkQueue,
-ResultsStore), so they are the very same operations. The gap between the two is
+receive and a batch delete. The calls are made by our own adapters (ResultsTable, SqsWorkQueue),
+so they are the very same operations. The gap between the two is
 what our code and the local stack add on top of the emulator.
 """
 
@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from asyncinfer_enqueue.dynamodb_store import ResultsTable
 from asyncinfer_enqueue.sqs_queue import SqsWorkQueue
 from asyncinfer_local.aws import Endpoint
 from asyncinfer_local.burst import poll_until_terminal, run_burst
@@ -40,7 +39,7 @@ from asyncinfer_shared.contract import (
     prediction_result,
     utc_now_iso,
 )
-from asyncinfer_worker.results_store import ResultsStore
+from asyncinfer_shared.results_table import ResultsTable
 from bench.events import bench_text
 from bench.runner import Measurement, compare
 from bench.stats import percentile
@@ -129,9 +128,8 @@ class RawPipeline:
         self._resources = resources
         self._ttl = settings.result_ttl_seconds
         # The enqueue function's and the worker's own adapters: the very same calls.
-        self._pending = ResultsTable(dynamodb, resources.results_table)
+        self._table = ResultsTable(dynamodb, resources.results_table)
         self._queue = SqsWorkQueue(self._sqs, resources.queue_url)
-        self._store = ResultsStore(resources.results_table, dynamodb)
         self._polls_from = polls_from
 
     def measurement(self, count: int, timeout_seconds: float) -> Measurement:
@@ -234,25 +232,25 @@ class RawPipeline:
         created[request_id] = time.time()
         now = datetime.now(UTC)
         submitted_at = utc_now_iso(now)
-        self._pending.put_pending(request_id, submitted_at, int(now.timestamp()) + self._ttl)
+        self._table.put_pending(request_id, submitted_at, int(now.timestamp()) + self._ttl)
         message = InferenceMessage(request_id, bench_text(index), 0.5, submitted_at)
         self._queue.send(message.to_json())
         return request_id
 
     def _start(self, request_id: str) -> None:
-        self._store.start_processing(request_id, utc_now_iso())
+        self._table.start_processing(request_id, utc_now_iso())
 
     def _finish(self, request_id: str) -> float | None:
         """When the request succeeded, or None for a duplicate delivery (moto, like SQS, can
         hand one message to two concurrent receivers): the first delivery's result stays."""
         finished_at = time.time()
-        stored = self._store.mark_succeeded(
+        stored = self._table.mark_succeeded(
             request_id, CEILING_RESULT, {"queue_ms": 0.0, "inference_ms": 0.0}, utc_now_iso()
         )
         return finished_at if stored else None
 
     def status(self, request_id: str) -> dict:
-        item = self._pending.get(request_id)
+        item = self._table.get(request_id)
         return {"status": item[Attr.STATUS] if item else None}
 
 

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from asyncinfer_enqueue.dynamodb_store import ResultsTable
 from asyncinfer_local.burst import TEXTS
 from asyncinfer_shared.contract import (
     DEFAULT_RESULT_TTL_SECONDS,
@@ -22,6 +21,7 @@ from asyncinfer_shared.contract import (
     InferenceMessage,
     utc_now_iso,
 )
+from asyncinfer_shared.results_table import ResultsTable
 
 EVENTS = Path(__file__).resolve().parent.parent / "tests" / "events"
 BATCH_WRITE_LIMIT = 25  # DynamoDB BatchWriteItem's limit

@@ -1,4 +1,4 @@
-"""One translation from AWS failures to `Unavailable`, shared by both adapters."""
+"""One translation from AWS failures to `Unavailable`."""
 
 from __future__ import annotations
 
@@ -7,22 +7,21 @@ from contextlib import contextmanager
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from asyncinfer_shared.results_table import CONDITION_FAILED_CODE, ConditionFailed
+
 from .errors import Unavailable
 
 
 @contextmanager
-def unavailable_on_aws_error(
-    dependency: str, *, passthrough_code: str | None = None
-) -> Iterator[None]:
+def unavailable_on_aws_error(dependency: str) -> Iterator[None]:
     """Raise `Unavailable(dependency)` for any AWS failure inside the block (throttling, service
-    errors, missing resources, timeouts, unreachable endpoint), except a ClientError with
-    `passthrough_code`, which the caller expects and handles itself."""
+    errors, missing resources, timeouts, unreachable endpoint, a refused condition)."""
     try:
         yield
+    except ConditionFailed as error:
+        raise Unavailable(dependency, CONDITION_FAILED_CODE) from error
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code") or "ClientError"
-        if code == passthrough_code:
-            raise
         raise Unavailable(dependency, code) from error
     except BotoCoreError as error:
         raise Unavailable(dependency, type(error).__name__) from error

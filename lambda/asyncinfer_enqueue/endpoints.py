@@ -11,9 +11,9 @@ import uuid
 from datetime import UTC, datetime
 
 from asyncinfer_shared.contract import Status, parse_prediction_input
+from asyncinfer_shared.results_table import ResultsTable
 
 from . import aws_clients
-from .dynamodb_store import ResultsTable
 from .http_event import HttpRequest
 from .json_body import decode_json_body
 from .responses import json_response, preflight_response

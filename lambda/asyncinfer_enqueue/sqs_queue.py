@@ -1,4 +1,4 @@
-"""The work queue, behind the `WorkQueue` port."""
+"""The work queue."""
 
 from __future__ import annotations
 

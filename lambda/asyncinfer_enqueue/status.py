@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from asyncinfer_shared.contract import Attr, ErrorCode, Status, is_request_id
+from asyncinfer_shared.results_table import ResultsTable
 
+from .aws_errors import unavailable_on_aws_error
 from .errors import ApiError
-from .ports import ResultsStore
 
 
 def parse_request_id(value: str) -> str:
@@ -21,8 +22,9 @@ def parse_request_id(value: str) -> str:
     return value
 
 
-def get_status(request_id: str, *, now: datetime, store: ResultsStore) -> dict[str, Any]:
-    item = store.get(request_id)
+def get_status(request_id: str, *, now: datetime, store: ResultsTable) -> dict[str, Any]:
+    with unavailable_on_aws_error("results_table"):
+        item = store.get(request_id)
     if item is None or _expired(item, now):
         raise ApiError(
             ErrorCode.REQUEST_NOT_FOUND,

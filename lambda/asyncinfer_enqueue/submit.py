@@ -24,11 +24,14 @@ from asyncinfer_shared.contract import (
     utc_now_iso,
 )
 from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_shared.results_table import ResultsTable
 
+from .aws_errors import unavailable_on_aws_error
 from .errors import Unavailable
-from .ports import ResultsStore, WorkQueue
+from .sqs_queue import SqsWorkQueue
 
 LOGGER = get_logger("asyncinfer.enqueue.submit")
+RESULTS_TABLE = "results_table"  # the dependency a 503 names
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,12 @@ def submit(
     request_id: str,
     now: datetime,
     ttl_seconds: int,
-    store: ResultsStore,
-    queue: WorkQueue,
+    store: ResultsTable,
+    queue: SqsWorkQueue,
 ) -> Accepted:
     submitted_at = utc_now_iso(now)
-    store.put_pending(request_id, submitted_at, int(now.timestamp()) + ttl_seconds)
+    with unavailable_on_aws_error(RESULTS_TABLE):
+        store.put_pending(request_id, submitted_at, int(now.timestamp()) + ttl_seconds)
     message = InferenceMessage(
         request_id=request_id,
         text=prediction_input.text,
@@ -65,13 +69,14 @@ def submit(
     return Accepted(request_id)
 
 
-def _compensate(store: ResultsStore, request_id: str, send_error: Unavailable) -> None:
+def _compensate(store: ResultsTable, request_id: str, send_error: Unavailable) -> None:
     error = {
         "code": ErrorCode.ENQUEUE_FAILED.value,
         "message": "The request could not be queued; submit it again.",
     }
     try:
-        failed = store.fail_pending(request_id, error, utc_now_iso())
+        with unavailable_on_aws_error(RESULTS_TABLE):
+            failed = store.fail_pending(request_id, error, utc_now_iso())
     except Unavailable as compensation_error:
         log(
             LOGGER,

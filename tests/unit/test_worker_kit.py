@@ -27,8 +27,8 @@ from moto import mock_aws
 from asyncinfer_local.moto_atomic import make_dynamodb_item_operations_atomic
 from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
 from asyncinfer_shared.jsonlog import JsonFormatter, get_logger
+from asyncinfer_shared.results_table import epoch_ms
 from asyncinfer_worker import aws_clients
-from asyncinfer_worker.lease import epoch_ms
 from asyncinfer_worker.model_holder import holder_for
 
 EVENTS = pathlib.Path(__file__).resolve().parents[1] / "events"

@@ -29,8 +29,8 @@ from test_worker_kit import (  # noqa: F401 - pytest fixtures
 )
 
 from asyncinfer_shared.contract import Attr, Status, prediction_result, utc_now_iso
+from asyncinfer_shared.results_table import ResultsTable
 from asyncinfer_worker import handler as handler_module
-from asyncinfer_worker.results_store import ResultsStore
 
 
 class ChapterStyleWorker:
@@ -85,7 +85,7 @@ def test_last_receive_probe_catches_a_request_left_pending(worker_env, chapter_w
     assert status == Status.PENDING
 
 
-class UselessLeaseStore(ResultsStore):
+class UselessLeaseStore(ResultsTable):
     """Writes the lease in epoch seconds where milliseconds are meant: every lease has already
     run out, as if processing -> processing were admitted with no lease condition at all."""
 
@@ -94,7 +94,7 @@ class UselessLeaseStore(ResultsStore):
 
 
 def test_copies_probe_catches_a_lease_that_holds_nothing(worker_env, atomic_updates, monkeypatch):
-    monkeypatch.setattr(handler_module, "ResultsStore", UselessLeaseStore)
+    monkeypatch.setattr(handler_module, "ResultsTable", UselessLeaseStore)
     dynamodb = worker_env.aws.dynamodb
     message = submitted(dynamodb, "good fun")
 

@@ -7,13 +7,12 @@ import pytest
 from test_worker_kit import TABLE, aws, overwrite, stored, submitted  # noqa: F401 - aws fixture
 
 from asyncinfer_shared.contract import Attr, ErrorCode, Status, prediction_result, utc_now_iso
-from asyncinfer_worker.lease import epoch_ms
-from asyncinfer_worker.results_store import ResultsStore, StartOutcome, to_dynamodb
+from asyncinfer_shared.results_table import ResultsTable, StartOutcome, epoch_ms, to_dynamodb
 
 
 @pytest.fixture
 def store(aws):
-    return ResultsStore(TABLE, aws.dynamodb)
+    return ResultsTable(aws.dynamodb, TABLE)
 
 
 def test_start_moves_pending_to_processing_with_started_at_and_one_attempt(aws, store):

@@ -2,8 +2,9 @@
 
 Entry point: `asyncinfer_worker.handler.handler`. Module map (one job each):
 `settings` (env), `aws_clients` (lazy boto3 clients), `records` (SQS records), `model_source`
-(MODEL_PATH to a local file), `model_holder` (lazy TorchScript load + warm-up), `results_store`
-(conditional status transitions), `lease` (how long a delivery holds a request), `redelivery`
+(MODEL_PATH to a local file), `model_holder` (lazy TorchScript load + warm-up), the shared
+`asyncinfer_shared.results_table` (conditional status transitions), `lease` (how long a
+delivery holds a request), `redelivery`
 (bringing a retried message back early), `dead_letters` (poison forwarding), `io_pool`
 (concurrent per-message AWS calls), `batch` (orchestration), `handler` (the Lambda edge).
 

@@ -48,13 +48,13 @@ from asyncinfer_shared.contract import (
     utc_now_iso,
 )
 from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_shared.results_table import ResultsTable, StartOutcome, StartResult, epoch_ms
 from asyncinfer_worker.dead_letters import DeadLetterForwarder
 from asyncinfer_worker.io_pool import IoPool
-from asyncinfer_worker.lease import busy_retry_delay_seconds, epoch_ms
+from asyncinfer_worker.lease import busy_retry_delay_seconds
 from asyncinfer_worker.model_holder import LoadedModel
 from asyncinfer_worker.records import SqsRecord
 from asyncinfer_worker.redelivery import RedeliveryScheduler
-from asyncinfer_worker.results_store import ResultsStore, StartOutcome, StartResult
 
 logger = get_logger("asyncinfer_worker")
 
@@ -78,7 +78,7 @@ class Disposition(StrEnum):
 
 @dataclass(frozen=True)
 class BatchDeps:
-    store: ResultsStore
+    store: ResultsTable
     dead_letters: DeadLetterForwarder | None
     model: Callable[[], LoadedModel]  # loads on first call
     pool: IoPool

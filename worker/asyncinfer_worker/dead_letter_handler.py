@@ -31,10 +31,10 @@ from asyncinfer_shared.contract import (
     utc_now_iso,
 )
 from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_shared.results_table import FailOutcome, ResultsTable
 from asyncinfer_worker import aws_clients
 from asyncinfer_worker.batch import AWS_ERRORS
 from asyncinfer_worker.records import SqsRecord, records_of
-from asyncinfer_worker.results_store import FailOutcome, ResultsStore
 from asyncinfer_worker.settings import DeadLetterSettings
 
 logger = get_logger("asyncinfer_worker.dead_letters")
@@ -57,7 +57,7 @@ def worker_stopped_message(max_receive_count: int) -> str:
 
 def handler(event: dict, context: object) -> dict:
     settings = DeadLetterSettings.from_env()
-    store = ResultsStore(settings.results_table, aws_clients.client("dynamodb"))
+    store = ResultsTable(aws_clients.client("dynamodb"), settings.results_table)
     records = records_of(event)
     outcomes = [drain(record, store, settings.max_receive_count) for record in records]
     retry = [
@@ -76,7 +76,7 @@ def handler(event: dict, context: object) -> dict:
     return {"batchItemFailures": [{"itemIdentifier": i} for i in dict.fromkeys(retry)]}
 
 
-def drain(record: SqsRecord, store: ResultsStore, max_receive_count: int) -> Drained:
+def drain(record: SqsRecord, store: ResultsTable, max_receive_count: int) -> Drained:
     """Fail the request `record` names, unless it is already terminal."""
     try:
         request_id = parse_message(record.body).request_id

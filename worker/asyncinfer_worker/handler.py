@@ -14,6 +14,7 @@ import os
 import time
 
 from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_shared.results_table import ResultsTable
 from asyncinfer_worker import aws_clients
 from asyncinfer_worker.batch import BatchDeps, process_batch
 from asyncinfer_worker.dead_letters import DeadLetterForwarder
@@ -22,7 +23,6 @@ from asyncinfer_worker.lease import invocation_deadline_ms
 from asyncinfer_worker.model_holder import LoadedModel, ModelHolder, holder_for
 from asyncinfer_worker.records import records_of
 from asyncinfer_worker.redelivery import RedeliveryScheduler
-from asyncinfer_worker.results_store import ResultsStore
 from asyncinfer_worker.settings import WorkerSettings
 
 WARM_UP_SOURCE = "aws.events"
@@ -90,7 +90,7 @@ def handle_batch(
         return {"batchItemFailures": []}
     was_loaded = holder.is_loaded
     deps = BatchDeps(
-        store=ResultsStore(settings.results_table, aws_clients.client("dynamodb")),
+        store=ResultsTable(aws_clients.client("dynamodb"), settings.results_table),
         dead_letters=(
             DeadLetterForwarder(settings.dlq_url, aws_clients.client("sqs"))
             if settings.dlq_url

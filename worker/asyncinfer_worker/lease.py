@@ -10,17 +10,14 @@ heartbeat is needed, since an invocation cannot outlive its deadline.
 from __future__ import annotations
 
 import math
-import time
+
+from asyncinfer_shared.results_table import epoch_ms
 
 # SQS refuses a visibility timeout above 12 hours.
 SQS_MAX_VISIBILITY_SECONDS = 43200
 # The first retry of a copy that found its request held: the holder usually finishes within a
 # batch's time (seconds), and then the copy finds the request terminal and is acknowledged.
 BUSY_RETRY_FIRST_SECONDS = 2
-
-
-def epoch_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def invocation_deadline_ms(context: object, fallback_seconds: int) -> int:

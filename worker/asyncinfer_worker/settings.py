@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from asyncinfer_shared.results_table import FALLBACK_LEASE_SECONDS
+
 DEFAULT_MAX_RECEIVE_COUNT = 5
 DEFAULT_IO_CONCURRENCY = 10  # the SQS mapping's largest batch: one thread per message
-# The processing lease when an invocation has no Lambda context to read its deadline from:
-# Lambda's maximum timeout, which no invocation outlives.
-DEFAULT_LEASE_FALLBACK_SECONDS = 900
+DEFAULT_LEASE_FALLBACK_SECONDS = FALLBACK_LEASE_SECONDS
 
 
 class SettingsError(RuntimeError):
