@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from asyncinfer_shared.contract import Status
 
 from . import defaults
-from .client import DEFAULT_API_URL, ApiClient, ApiError, WaitTimeout
+from .client import DEFAULT_API_URL, ApiClient, ApiError, WaitTimeout, checked_api_url
 from .lambda_runtime import HandlerNotFound
 from .settings import SettingsError, parse_assignment
 
@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     burst.add_argument("-n", "--requests", type=int, default=200)
     burst.add_argument("--concurrency", type=int, default=50)
     burst.add_argument("--timeout", type=float, default=300.0)
-    burst.add_argument("--url", default=env.get("ASYNCINFER_API_URL", DEFAULT_API_URL))
+    _add_url_option(burst)
     burst.set_defaults(run=_burst)
     return parser
 
@@ -116,11 +116,24 @@ def _parser() -> argparse.ArgumentParser:
 def _add_client_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wait", action="store_true", help="poll until succeeded or failed")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds --wait may take")
+    _add_url_option(parser)
+
+
+def _add_url_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--url",
+        type=_api_url,
         default=os.environ.get("ASYNCINFER_API_URL", DEFAULT_API_URL),
         help="API base URL (default $ASYNCINFER_API_URL or %(default)s)",
     )
+
+
+def _api_url(value: str) -> str:
+    # argparse applies this to the default too, so a bad $ASYNCINFER_API_URL is a usage error.
+    try:
+        return checked_api_url(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 # -- up ----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,11 +47,27 @@ class ApiResponse:
     body: Any  # decoded JSON, or the raw text when it is not JSON
 
 
+def checked_api_url(url: str) -> str:
+    """`url` without its trailing slash, or ValueError saying why it is no API base URL."""
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise ValueError(f"API URL {url!r} holds whitespace or control characters.")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"API URL {url!r} must start with http:// or https://.")
+    if not parts.hostname:
+        raise ValueError(f"API URL {url!r} names no host.")
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError as error:
+        raise ValueError(f"API URL {url!r}: {error}.") from None
+    if parts.query or parts.fragment:
+        raise ValueError(f"API URL {url!r} must not carry a query or a fragment.")
+    return url.rstrip("/")
+
+
 class ApiClient:
     def __init__(self, base_url: str = DEFAULT_API_URL, timeout: float = 10.0):
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"API URL {base_url!r} must start with http:// or https://.")
-        self.base_url = base_url.rstrip("/")
+        self.base_url = checked_api_url(base_url)
         self.timeout = timeout
 
     def call(
@@ -87,7 +104,10 @@ class ApiClient:
         return response.body
 
     def status(self, request_id: str) -> dict:
-        response = self.call("GET", f"/status/{request_id}")
+        # Quoted whole: an id with a space, a slash or a "?" is still one path segment; an
+        # argument the shell gave as undecodable bytes (surrogate escapes) goes as those bytes.
+        segment = urllib.parse.quote(request_id, safe="", errors="surrogateescape")
+        response = self.call("GET", f"/status/{segment}")
         if response.status != 200:
             raise ApiError(response.status, response.body)
         return response.body

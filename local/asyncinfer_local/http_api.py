@@ -3,6 +3,8 @@ API Gateway v2 event, the way API Gateway's Lambda proxy integration does."""
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 import threading
 import time
@@ -24,6 +26,10 @@ from .lambda_runtime import FunctionConfig, Handler, InvocationError, invoke
 
 # API Gateway's own payload limit; the enqueue function enforces its much smaller one.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# The longest request line read; a longer one gets 414 (the stdlib server's own limit).
+MAX_REQUEST_LINE_BYTES = 65536
+# A Content-Length value is digits only: int() would also take "+5", " 5" and "5_0".
+CONTENT_LENGTH = re.compile(r"[0-9]+")
 # With the stdlib default of 5, a burst of connections overflows the accept queue and clients
 # stall for a SYN retransmit (1 s and more).
 ACCEPT_BACKLOG = 512
@@ -113,34 +119,49 @@ def _request_handler_class(serve: Callable[[HttpRequest, str], HttpResponse]) ->
 
         def handle_one_request(self) -> None:
             # One method for every verb: API Gateway forwards them all to the function.
+            # parse_request() sets these; a request refused before it must still be answerable.
+            self.command, self.request_version, self.requestline = "", "HTTP/1.1", ""
             try:
-                self.raw_requestline = self.rfile.readline(65537)
+                self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE_BYTES + 1)
                 if not self.raw_requestline:
                     self.close_connection = True
                     return
-                if len(self.raw_requestline) > 65536:
-                    self._send(HttpResponse(414, [], b""))
-                    self.close_connection = True
+                if len(self.raw_requestline) > MAX_REQUEST_LINE_BYTES:
+                    self._reject(414, "Request-URI Too Long")
                     return
                 if not self.parse_request():
+                    return
+                if self.request_version == "HTTP/0.9":
+                    # A bare "GET /" would be answered with no status line at all.
+                    self._reject(400, "HTTP/0.9 is not supported")
                     return
                 self._dispatch()
                 self.wfile.flush()
             except (ConnectionError, TimeoutError):
                 self.close_connection = True
 
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+            # parse_request() refuses malformed request lines and oversized or too many headers
+            # through here; the stdlib answers with an HTML page, API Gateway with JSON.
+            default_message = self.responses.get(code, ("Error",))[0]
+            self._reject(code, message or default_message)
+
         def _dispatch(self) -> None:
-            if "chunked" in self.headers.get("transfer-encoding", "").lower():
+            if "transfer-encoding" in self.headers:
+                # API Gateway buffers the body and passes its length; a chunked or otherwise
+                # encoded body is refused rather than half-read.
                 self._reject(411, "Length Required")
                 return
-            try:
-                length = int(self.headers.get("content-length") or 0)
-            except ValueError:
-                self._reject(400, "Bad Request")
+            lengths = set(self.headers.get_all("content-length") or ["0"])
+            if len(lengths) > 1:
+                # Two different lengths leave the body's end ambiguous (request smuggling).
+                self._reject(400, "Conflicting Content-Length headers")
                 return
-            if length < 0:
-                self._reject(400, "Bad Request")
+            (length_text,) = lengths
+            if not CONTENT_LENGTH.fullmatch(length_text.strip()):
+                self._reject(400, "Invalid Content-Length")
                 return
+            length = int(length_text)
             if length > MAX_REQUEST_BYTES:
                 self._reject(413, "Request Entity Too Large")
                 return
@@ -156,9 +177,12 @@ def _request_handler_class(serve: Callable[[HttpRequest, str], HttpResponse]) ->
             self._send(serve(request, self.headers.get("host", "")))
 
         def _reject(self, status: int, message: str) -> None:
-            body = f'{{"message":"{message}"}}'.encode()
-            self._send(HttpResponse(status, [("content-type", "application/json")], body))
+            # A refused request may leave unread bytes behind: never reuse its connection.
             self.close_connection = True
+            # An HTTP/0.9 request line would otherwise get a reply without a status line.
+            self.request_version = "HTTP/1.1"
+            body = json.dumps({"message": message}).encode()
+            self._send(HttpResponse(status, [("content-type", "application/json")], body))
 
         def _send(self, response: HttpResponse) -> None:
             self.send_response_only(response.status)
