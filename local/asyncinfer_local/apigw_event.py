@@ -23,7 +23,13 @@ DEFAULT_ROUTE = "$default"
 # The routes modules/http_api declares (a test keeps the two equal). Its `$default` route
 # sends every request no other route matches to the function, which answers 404 or 405 in its
 # own JSON shape; without `$default`, API Gateway itself answers 404 {"message":"Not Found"}.
-ROUTE_KEYS = ("POST /predict", "GET /status/{request_id}", "GET /health", DEFAULT_ROUTE)
+ROUTE_KEYS = (
+    "POST /predict",
+    "GET /status/{request_id}",
+    "GET /health",
+    "OPTIONS /{proxy+}",  # CORS preflights, which bypass the JWT authorizer on AWS
+    DEFAULT_ROUTE,
+)
 NOT_FOUND = (404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
 
 # Content types API Gateway passes as text; any other body arrives base64-encoded.
@@ -116,13 +122,19 @@ def to_event(
 
 def match_route(method: str, path: str, routes: Iterable[str]) -> tuple[str, dict[str, str]]:
     """The first route whose method and segments match, with its `{name}` segments; else
-    `$default`. A `{name}` segment matches exactly one non-empty segment."""
-    segments = path.split("/")
+    `$default`. A `{name}` segment matches exactly one non-empty segment; a last `{name+}`
+    segment (API Gateway's greedy variable) matches the non-empty rest of the path."""
     for route in routes:
         route_method, _, template = route.partition(" ")
         if route_method not in (method, "ANY"):
             continue
         wanted = template.split("/")
+        segments = path.split("/")
+        if wanted[-1].startswith("{") and wanted[-1].endswith("+}"):
+            # Fold the rest of the path into the greedy segment, "/a/b" -> ["", "a/b"].
+            head = len(wanted) - 1
+            segments = [*segments[:head], "/".join(segments[head:])]
+            wanted = [*wanted[:head], wanted[-1].replace("+}", "}")]
         if len(wanted) != len(segments):
             continue
         params: dict[str, str] = {}

@@ -83,3 +83,16 @@ def test_known_path_with_wrong_method_gets_405_with_allow(api, method, path, all
     response = api.call(method, path)
     assert_json_error(response, 405, "method_not_allowed")
     assert response.headers["allow"] == allowed
+
+
+@pytest.mark.parametrize(
+    ("path", "allow"), [("/predict", "POST, OPTIONS"), (f"/status/{uuid.uuid4()}", "GET, OPTIONS")]
+)
+def test_preflight_on_a_known_path_gets_204_with_its_methods(api, path, allow):
+    response = api.call("OPTIONS", path)
+    assert response.status == 204
+    assert response.headers["allow"] == allow
+
+
+def test_preflight_on_an_unknown_path_gets_404(api):
+    assert_json_error(api.call("OPTIONS", "/nope"), 404, "route_not_found")

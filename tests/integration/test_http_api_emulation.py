@@ -113,6 +113,15 @@ def test_status_route_carries_its_path_parameter(client, recorder):
     assert "body" not in event and "queryStringParameters" not in event
 
 
+def test_preflight_route_takes_the_rest_of_the_path_greedily(client, recorder):
+    client.call("OPTIONS", "/status/abc-123")
+    event = recorder.events[-1]
+    assert event["routeKey"] == "OPTIONS /{proxy+}"
+    assert event["pathParameters"] == {"proxy": "status/abc-123"}
+    client.call("OPTIONS", "/")  # a greedy variable matches one segment at least
+    assert recorder.events[-1]["routeKey"] == "$default"
+
+
 def test_binary_body_arrives_base64_encoded(client, recorder):
     payload = bytes(range(256))
     client.call("POST", "/predict", payload, {"content-type": "application/octet-stream"})
