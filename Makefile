@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 PYTEST := $(PY) -m pytest -c tests/pytest.ini --rootdir=.
 
-.PHONY: help venv model up test lint unit integration bench package plan apply tf-schema tf-check clean
+.PHONY: help venv model up test lint unit integration bench package plan apply tf-check clean
 
 help: ## List every target with one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -66,9 +66,6 @@ apply: package ## terraform apply of exactly the plan saved by `make plan ENV=..
 
 tf-check: $(VENV_STAMP) ## Offline Terraform: fmt, init/validate/plan of every root, terraform test of every module (stand-in provider)
 	$(PY) .ci/standin/tfcheck.py
-
-tf-schema: $(VENV_STAMP) ## Regenerate the committed AWS provider schema (.ci/tfschema) from the pinned wheel
-	PYTHONPATH=.ci $(PY) -m tfschema.extract
 
 clean: ## Remove build outputs, the trained model and caches (keeps .venv)
 	rm -rf build worker/model/artifacts .pytest_cache .ruff_cache

