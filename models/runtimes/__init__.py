@@ -1,0 +1,1 @@
+"""Model-agnostic serving helpers: artifact versions, ONNX Runtime sessions, a torch adapter."""
