@@ -205,7 +205,7 @@ module "dead_letters" {
   description = "Fails the requests whose messages were dead-lettered while still pending or processing."
   image = {
     uri     = var.worker_image_uri
-    command = ["asyncinfer_worker.dead_letter_handler.handler"]
+    command = ["asyncinfer_worker.drain.handler"]
   }
   timeout_seconds          = local.dead_letters.timeout_seconds
   memory_size_mb           = local.dead_letters.memory_size_mb

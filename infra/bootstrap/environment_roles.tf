@@ -71,11 +71,8 @@ data "aws_iam_policy_document" "function_boundary" {
   }
 
   statement {
-    sid = "Queues"
-    actions = [
-      "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
-      "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
-    ]
+    sid       = "Queues"
+    actions   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
     resources = [local.arns[each.key].queues]
   }
 

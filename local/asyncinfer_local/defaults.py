@@ -5,7 +5,7 @@ from .settings import REPO_ROOT
 
 ENQUEUE_HANDLER = "asyncinfer_enqueue.handler.handler"
 WORKER_HANDLER = "asyncinfer_worker.handler.handler"
-DEAD_LETTER_HANDLER = "asyncinfer_worker.dead_letter_handler.handler"  # infra/main.tf's command
+DEAD_LETTER_HANDLER = "asyncinfer_worker.drain.handler"  # infra/main.tf's command
 # `asyncinfer up --dead-letter-handler`'s variable; set empty, no drain runs (planted defects).
 DEAD_LETTER_HANDLER_VARIABLE = "ASYNCINFER_DEAD_LETTER_HANDLER"
 NAME_PREFIX = "asyncinfer-local"

@@ -16,7 +16,7 @@ from tests.integration.target import SKIP_REASON, Target, target_from_environmen
 # any retried message outlive the suite; 60 s still dwarfs a batch's processing time here.
 TEST_STACK_SETTINGS = {"queue.visibility_timeout_seconds": 60}
 # No dead-letter drain on this stack: the poison cases read what the worker forwarded to the DLQ,
-# which the drain would consume first. test_dead_letter_drain.py and test_retries_exhausted.py
+# which the drain would consume first. test_dead_letter_drain.py and test_redelivery.py
 # run stacks of their own with the drain.
 UNDRAINED = {DEAD_LETTER_HANDLER_VARIABLE: ""}
 

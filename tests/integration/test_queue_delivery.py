@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from asyncinfer_shared.contract import InferenceMessage, utc_now_iso
+from asyncinfer_shared.contract import utc_now_iso
 from tests.integration.queue_access import (
     find_in_dlq,
     message_body,
@@ -58,17 +58,3 @@ def test_redelivered_message_does_not_rerun_inference(api, direct):
     first, after = redeliver(api, direct, "a charming little film", 0.4)
     assert after == first  # attempts, started_at, completed_at, result: all unchanged
     assert after["attempts"] == 1
-
-
-def test_copies_delivered_together_run_inference_once(api, direct):
-    request_id = str(uuid.uuid4())
-    created_at = put_pending_item(direct, request_id)
-    body = InferenceMessage(request_id, "delivered twice at once", 0.5, created_at).to_json()
-    direct.client("sqs").send_message_batch(
-        QueueUrl=direct.queue_url,
-        Entries=[{"Id": "first", "MessageBody": body}, {"Id": "copy", "MessageBody": body}],
-    )
-    wait_until_drained(direct)
-    final = api.wait(request_id, timeout=WAIT_SECONDS)
-    assert final["status"] == "succeeded"
-    assert final["attempts"] == 1

@@ -176,7 +176,7 @@ def test_handler_imports_from_the_image_alone(final_stage, task_root):
 
 def test_dead_letter_drain_imports_from_the_image_alone_without_torch(task_root):
     # infra/main.tf gives the drain this command; tests/terraform checks the two agree.
-    loaded = import_in_image("asyncinfer_worker.dead_letter_handler.handler", task_root)
+    loaded = import_in_image("asyncinfer_worker.drain.handler", task_root)
     assert pathlib.Path(loaded["handler"]).is_relative_to(task_root)
     assert loaded["torch"] is None
     assert loaded["callable"] is True

@@ -62,10 +62,10 @@ def test_worker_command_matches_the_code():
 def test_drain_runs_the_worker_image_with_its_own_command():
     assert CALLS["dead_letters"]["image"] == {
         "uri": "${var.worker_image_uri}",
-        "command": ["asyncinfer_worker.dead_letter_handler.handler"],
+        "command": ["asyncinfer_worker.drain.handler"],
     }
     assert CALLS["worker"]["image"]["uri"] == "${var.worker_image_uri}"
-    assert _defines_handler(REPO / "worker/asyncinfer_worker/dead_letter_handler.py")
+    assert _defines_handler(REPO / "worker/asyncinfer_worker/drain.py")
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,6 @@ def test_worker_may_only_consume_its_queue_forward_to_the_dlq_update_results_and
         "${module.queue.queue_arn}": {
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",
-            "sqs:ChangeMessageVisibility",
             "sqs:GetQueueAttributes",
         },
         "${module.queue.dlq_arn}": {"sqs:SendMessage"},

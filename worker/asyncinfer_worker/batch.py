@@ -5,7 +5,7 @@ reported back to SQS (`retry`); everything else is acknowledged. A message never
 because of another message in its batch.
 
     admit (concurrent)    poison -> failed + DLQ | redelivery -> ack | live -> processing
-                          | held by another delivery's lease -> retry soon, never failed here
+                          | held by another delivery's lease -> retry, never failed here
     infer (one call)      all admitted texts in one forward; on error, one forward per text
     finish (concurrent)   succeeded (conditional) | transient -> release lease, retry;
                           failed on last receive
@@ -21,7 +21,10 @@ that ran alone before (and so may be the killer) to the end of a later batch; th
 ones then finish before it.
 
 Copies of one request in one batch need nothing special: their starts race in DynamoDB like
-copies in two invocations, one is admitted and the others are BUSY. Nothing here is keyed by
+copies in two invocations, one is admitted and the others are BUSY. A BUSY copy is simply
+retried: SQS delivers it again after the queue's visibility timeout, at least 6x the worker's
+timeout, when its holder has finished (the copy is then acknowledged as ALREADY_DONE) or died
+(its lease has run out and the copy takes the request over). Nothing here is keyed by
 request id, nor by message id (a batch can even hold one message twice): outcomes follow the
 records' positions.
 """
@@ -48,13 +51,10 @@ from asyncinfer_shared.contract import (
     utc_now_iso,
 )
 from asyncinfer_shared.jsonlog import get_logger, log
-from asyncinfer_shared.results_table import ResultsTable, StartOutcome, StartResult, epoch_ms
-from asyncinfer_worker.dead_letters import DeadLetterForwarder
+from asyncinfer_shared.results_table import ResultsTable, StartOutcome, StartResult
 from asyncinfer_worker.io_pool import IoPool
-from asyncinfer_worker.lease import busy_retry_delay_seconds
 from asyncinfer_worker.model_holder import LoadedModel
-from asyncinfer_worker.records import SqsRecord
-from asyncinfer_worker.redelivery import RedeliveryScheduler
+from asyncinfer_worker.records import PoisonForwarder, SqsRecord
 
 logger = get_logger("asyncinfer_worker")
 
@@ -67,7 +67,7 @@ class Disposition(StrEnum):
     POISONED = "poisoned"  # failed for good and forwarded to the DLQ
     ALREADY_DONE = "already_done"  # redelivery of a finished request, or another delivery won
     GONE = "gone"  # no live item for the request (expired or compensated)
-    BUSY = "busy"  # another delivery holds the request: retried, brought back early
+    BUSY = "busy"  # another delivery holds the request: retried after the visibility timeout
     RETRY = "retry"  # transient failure, SQS delivers it again
     EXHAUSTED = "exhausted"  # transient failure on the last receive: failed, SQS moves it to DLQ
 
@@ -79,11 +79,10 @@ class Disposition(StrEnum):
 @dataclass(frozen=True)
 class BatchDeps:
     store: ResultsTable
-    dead_letters: DeadLetterForwarder | None
+    poison_forwarder: PoisonForwarder | None
     model: Callable[[], LoadedModel]  # loads on first call
     pool: IoPool
     max_receive_count: int
-    redelivery: RedeliveryScheduler
     lease_expires_at: int  # epoch ms: this invocation's deadline, the lease of what it starts
 
 
@@ -196,29 +195,14 @@ class _BatchProcessor:
 
     def _busy(self, record: SqsRecord, request_id: str, start: StartResult) -> Disposition:
         """Another delivery holds the request: no inference, and no failure even on the last
-        receive (the holder finishes the request, or its lease runs out and a retry takes over).
-        Retried, and brought back as soon as the holder should be done."""
-        delay = busy_retry_delay_seconds(
-            record.receive_count, self.deps.max_receive_count, start.lease_expires_at, epoch_ms()
-        )
-        try:
-            self.deps.redelivery.postpone(record, delay)
-        except (*AWS_ERRORS, ValueError) as error:
-            _log(
-                logging.WARNING,
-                f"could not bring the busy copy back early, it returns after the queue's "
-                f"visibility timeout: {error}",
-                record,
-                request_id,
-            )
-            delay = None
+        receive (the holder finishes the request, or its lease runs out and the drain or a
+        later copy takes over)."""
         _log(
             logging.INFO,
             "another delivery holds this request: retried later, without inference",
             record,
             request_id,
             lease_expires_at=start.lease_expires_at,
-            retry_in_s=delay,
         )
         return Disposition.BUSY
 
@@ -237,7 +221,7 @@ class _BatchProcessor:
                     error_code=error.code.value,
                 )
                 return Disposition.RETRY
-        if self.deps.dead_letters is None:
+        if self.deps.poison_forwarder is None:
             _log(
                 logging.ERROR,
                 "poison message and no DLQ_URL: left to the queue's redrive policy",
@@ -247,7 +231,7 @@ class _BatchProcessor:
             )
             return Disposition.RETRY
         try:
-            self.deps.dead_letters.forward(record.body, error.code, record.message_id)
+            self.deps.poison_forwarder.forward(record.body, error.code, record.message_id)
         except AWS_ERRORS as send_error:
             _log(
                 logging.WARNING,

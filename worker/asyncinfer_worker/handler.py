@@ -17,12 +17,10 @@ from asyncinfer_shared.jsonlog import get_logger, log
 from asyncinfer_shared.results_table import ResultsTable
 from asyncinfer_worker import aws_clients
 from asyncinfer_worker.batch import BatchDeps, process_batch
-from asyncinfer_worker.dead_letters import DeadLetterForwarder
 from asyncinfer_worker.io_pool import io_pool
 from asyncinfer_worker.lease import invocation_deadline_ms
 from asyncinfer_worker.model_holder import LoadedModel, ModelHolder, holder_for
-from asyncinfer_worker.records import records_of
-from asyncinfer_worker.redelivery import RedeliveryScheduler
+from asyncinfer_worker.records import PoisonForwarder, records_of
 from asyncinfer_worker.settings import WorkerSettings
 
 WARM_UP_SOURCE = "aws.events"
@@ -91,15 +89,14 @@ def handle_batch(
     was_loaded = holder.is_loaded
     deps = BatchDeps(
         store=ResultsTable(aws_clients.client("dynamodb"), settings.results_table),
-        dead_letters=(
-            DeadLetterForwarder(settings.dlq_url, aws_clients.client("sqs"))
+        poison_forwarder=(
+            PoisonForwarder(settings.dlq_url, aws_clients.client("sqs"))
             if settings.dlq_url
             else None
         ),
         model=holder.get,
         pool=io_pool(settings.io_concurrency),
         max_receive_count=settings.max_receive_count,
-        redelivery=RedeliveryScheduler(aws_clients.client("sqs")),
         lease_expires_at=lease_expires_at,
     )
     report = process_batch(records, deps)

@@ -42,14 +42,14 @@ class WorkerSettings:
 
 
 @dataclass(frozen=True)
-class DeadLetterSettings:
+class DrainSettings:
     """The dead-letter drain's configuration: it writes results and loads no model."""
 
     results_table: str
     max_receive_count: int = DEFAULT_MAX_RECEIVE_COUNT  # only to say how many tries were made
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> DeadLetterSettings:
+    def from_env(cls, environ: dict[str, str] | None = None) -> DrainSettings:
         env = _required(environ, "RESULTS_TABLE")
         return cls(
             results_table=env["RESULTS_TABLE"],

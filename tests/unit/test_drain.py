@@ -25,8 +25,8 @@ from test_worker_kit import (  # noqa: F401 - aws is a pytest fixture
 )
 
 from asyncinfer_shared.contract import Attr, ErrorCode, Status, utc_now_iso
-from asyncinfer_worker.dead_letter_handler import handler
-from asyncinfer_worker.settings import DeadLetterSettings, SettingsError
+from asyncinfer_worker.drain import handler
+from asyncinfer_worker.settings import DrainSettings, SettingsError
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def drain_env(aws, monkeypatch):
 @pytest.fixture
 def log_lines():
     """Every line the drain logs during the test, parsed."""
-    with logged_lines("asyncinfer_worker.dead_letters") as lines:
+    with logged_lines("asyncinfer_worker.drain") as lines:
         yield lambda: [json.loads(line) for line in lines()]
 
 
@@ -246,21 +246,19 @@ def test_logs_are_json_lines_with_the_request_id_and_a_batch_summary(drain_env, 
 
 
 def test_settings_need_the_results_table_and_no_model():
-    assert DeadLetterSettings.from_env({"RESULTS_TABLE": "t"}) == DeadLetterSettings("t")
+    assert DrainSettings.from_env({"RESULTS_TABLE": "t"}) == DrainSettings("t")
     with pytest.raises(SettingsError, match="RESULTS_TABLE"):
-        DeadLetterSettings.from_env({"MODEL_PATH": "/m.pt"})
+        DrainSettings.from_env({"MODEL_PATH": "/m.pt"})
 
 
 def test_importing_the_drain_loads_no_torch_and_creates_no_client():
-    assert modules_after("import asyncinfer_worker.dead_letter_handler", "asyncinfer_worker") == {
+    assert modules_after("import asyncinfer_worker.drain", "asyncinfer_worker") == {
         "heavy": [],
         "clients": [],
     }
 
 
 def test_heavy_import_check_catches_planted_torch():
-    loaded = modules_after(
-        "import asyncinfer_worker.dead_letter_handler; import torch", "asyncinfer_worker"
-    )
+    loaded = modules_after("import asyncinfer_worker.drain; import torch", "asyncinfer_worker")
 
     assert "torch" in loaded["heavy"]
