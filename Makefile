@@ -13,7 +13,7 @@ MODEL := worker/model/artifacts/sentiment.pt
 ENV ?= dev
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
-PYTEST := $(PY) -m pytest -c tests/pytest.ini --rootdir=.
+PYTEST := $(PY) -m pytest
 
 .PHONY: help venv model up test lint unit integration bench package plan apply tf-check clean
 
