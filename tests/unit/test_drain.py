@@ -1,6 +1,5 @@
 """The dead-letter drain over moto: a dead-lettered request ends failed exactly once, a terminal
 one is left alone, and only AWS errors are retried."""
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 from __future__ import annotations
 
@@ -9,10 +8,9 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 from test_enqueue_import import modules_after
-from test_worker_kit import (  # noqa: F401 - aws is a pytest fixture
+from worker_doubles import (
     MAX_RECEIVE_COUNT,
     TABLE,
-    aws,
     before_update_item,
     failed_ids,
     held,

@@ -8,16 +8,7 @@ import json
 
 import boto3
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
-from test_enqueue_support import (  # noqa: F401 (fixtures)
-    assert_error,
-    fail_calls,
-    invoke,
-    load_event,
-    log_lines_fixture,
-    stack_fixture,
-    status_event,
-    submit_event,
-)
+from enqueue_calls import assert_error, fail_calls, invoke, load_event, status_event, submit_event
 
 from asyncinfer_enqueue import aws_clients
 

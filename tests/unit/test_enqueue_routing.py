@@ -5,14 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from test_enqueue_support import (  # noqa: F401 (fixtures)
-    SAMPLE_REQUEST_ID,
-    assert_error,
-    event_for,
-    invoke,
-    load_event,
-    stack_fixture,
-)
+from enqueue_calls import SAMPLE_REQUEST_ID, assert_error, event_for, invoke, load_event
 
 from asyncinfer_enqueue.handler import handler
 

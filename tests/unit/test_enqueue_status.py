@@ -6,14 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from test_enqueue_support import (  # noqa: F401 (fixtures)
-    assert_error,
-    fail_calls,
-    invoke,
-    stack_fixture,
-    status_event,
-    submit_event,
-)
+from enqueue_calls import assert_error, fail_calls, invoke, status_event, submit_event
 
 from asyncinfer_enqueue import aws_clients
 

@@ -8,14 +8,7 @@ import time
 
 import pytest
 from botocore.exceptions import ClientError
-from test_enqueue_support import (  # noqa: F401 (fixtures)
-    assert_error,
-    fail_calls,
-    invoke,
-    log_lines_fixture,
-    stack_fixture,
-    submit_event,
-)
+from enqueue_calls import assert_error, fail_calls, invoke, submit_event
 
 from asyncinfer_enqueue import aws_clients
 from asyncinfer_shared.contract import (
@@ -101,7 +94,7 @@ def test_submit_accepts_base64_encoded_body(stack):
 
 
 def test_submit_accepts_sample_base64_event(stack):
-    from test_enqueue_support import load_event
+    from enqueue_calls import load_event
 
     reply = invoke(load_event("apigw_submit_base64.json"))
 

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from test_worker_kit import EVENTS
+from worker_doubles import EVENTS
 
 from asyncinfer_worker.records import SqsRecord, records_of
 from asyncinfer_worker.settings import SettingsError, WorkerSettings

@@ -2,25 +2,20 @@
 batch-mates with it: after a delivery died, its requests run one by one, the ones that ran alone
 before last. The kill is simulated by a model that raises a BaseException the handler does not
 catch, so the invocation ends as a dead process's would: nothing stored, nothing acknowledged."""
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 from __future__ import annotations
 
 import time
 
 import pytest
-from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_* are pytest fixtures
+from worker_doubles import (
     InvocationContext,
-    aws,
     forwards_made,
     held,
     sqs_event,
     stored,
     submitted,
-    tiny_model_file,
-    tiny_model_path,
     tiny_module,
-    worker_env,
 )
 
 from asyncinfer_shared.contract import Attr, Status, utc_now_iso

@@ -1,5 +1,4 @@
 """The worker handler end to end over moto: batching, idempotency, poison messages, retries."""
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 from __future__ import annotations
 
@@ -9,13 +8,12 @@ from datetime import datetime
 
 import pytest
 from botocore.exceptions import ClientError
-from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_* are pytest fixtures
+from worker_doubles import (
     EVENTS,
     EXPLODE,
     MAX_RECEIVE_COUNT,
     TABLE,
     another_delivery_succeeds_first,
-    aws,
     before_update_item,
     dead_letters,
     failed_ids,
@@ -23,17 +21,13 @@ from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_* are pytest
     is_success_write,
     message_ids,
     overwrite,
-    real_model_path,
     redelivery_probe,
     sqs_event,
     status_after_last_receive_failure,
     stored,
     submitted,
-    tiny_model_file,
-    tiny_model_path,
     tiny_module,
     tiny_probabilities,
-    worker_env,
 )
 
 from asyncinfer_shared.contract import Attr, ErrorCode, Status, parse_iso

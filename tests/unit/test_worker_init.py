@@ -1,7 +1,6 @@
 """What a worker container does before its first batch: on-demand init imports only; provisioned
 concurrency init (and the scheduled warm-up event) prepares the model and the AWS clients, so
 the first batch pays for neither. Each init runs in a fresh interpreter, as Lambda's does."""
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 from __future__ import annotations
 
@@ -9,13 +8,7 @@ import json
 import subprocess
 import sys
 
-from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_* are pytest fixtures
-    EVENTS,
-    aws,
-    tiny_model_file,
-    tiny_model_path,
-    worker_env,
-)
+from worker_doubles import EVENTS
 
 from asyncinfer_worker import aws_clients
 from asyncinfer_worker.handler import BATCH_SERVICES, handler

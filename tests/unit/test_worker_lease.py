@@ -1,7 +1,6 @@
 """The processing lease: copies delivered at the same time run inference once, a copy finding its
 request held is retried (never failed) after the queue's visibility timeout, a crashed holder's
 request is taken over."""
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 from __future__ import annotations
 
@@ -9,14 +8,12 @@ import copy
 import json
 
 import pytest
-from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_*, atomic_* are fixtures
+from worker_doubles import (
     EVENTS,
     EXPLODE,
     MAX_RECEIVE_COUNT,
     InvocationContext,
     another_delivery_succeeds_first,
-    atomic_updates,
-    aws,
     copies_probe,
     failed_ids,
     forwards_made,
@@ -25,10 +22,7 @@ from test_worker_kit import (  # noqa: F401 - aws, worker_env, tiny_*, atomic_* 
     sqs_event,
     stored,
     submitted,
-    tiny_model_file,
-    tiny_model_path,
     tiny_module,
-    worker_env,
 )
 
 from asyncinfer_shared.contract import Attr, Status

@@ -1,19 +1,9 @@
 """The worker's logs: one JSON object per line, with request ids, cold start and durations."""
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 import json
 
 import pytest
-from test_worker_kit import (  # noqa: F401 - pytest fixtures
-    EXPLODE,
-    aws,
-    logged_lines,
-    sqs_event,
-    submitted,
-    tiny_model_file,
-    tiny_model_path,
-    worker_env,
-)
+from worker_doubles import EXPLODE, logged_lines, sqs_event, submitted
 
 from asyncinfer_worker.handler import handler
 

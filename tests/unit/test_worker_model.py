@@ -1,18 +1,11 @@
 """The model holder and its source: lazy single load, warm-up, version id, S3 or local file."""
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 import hashlib
 import math
 
 import pytest
 import torch
-from test_worker_kit import (  # noqa: F401 - pytest fixtures
-    aws,
-    real_model_path,
-    tiny_model_file,
-    tiny_model_path,
-    tiny_probabilities,
-)
+from worker_doubles import tiny_probabilities
 
 from asyncinfer_worker.model_holder import (
     WARM_UP_BATCHES,

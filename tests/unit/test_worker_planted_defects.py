@@ -5,27 +5,21 @@ probe that passes for our handler (test_worker_handler.py) must report the defec
 probe could not fail. UselessLeaseStore plants a lease that never holds anything, which the
 copies probe of test_worker_lease.py must catch.
 """
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 import json
 import os
 
 import pytest
 import torch
-from test_worker_kit import (  # noqa: F401 - pytest fixtures
+from worker_doubles import (
     TABLE,
-    atomic_updates,
-    aws,
     copies_probe,
     forwards_made,
     redelivery_probe,
     sqs_event,
     status_after_last_receive_failure,
     submitted,
-    tiny_model_file,
-    tiny_model_path,
     tiny_module,
-    worker_env,
 )
 
 from asyncinfer_shared.contract import Attr, Status, prediction_result, utc_now_iso

@@ -1,10 +1,9 @@
 """Conditional status transitions of the results table (moto DynamoDB)."""
-# ruff: noqa: F811 - the fixtures imported from test_worker_kit are used as test parameters
 
 from decimal import Decimal
 
 import pytest
-from test_worker_kit import TABLE, aws, overwrite, stored, submitted  # noqa: F401 - aws fixture
+from worker_doubles import TABLE, overwrite, stored, submitted
 
 from asyncinfer_shared.contract import Attr, ErrorCode, Status, prediction_result, utc_now_iso
 from asyncinfer_shared.results_table import ResultsTable, StartOutcome, epoch_ms, to_dynamodb

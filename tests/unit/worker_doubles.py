@@ -1,7 +1,10 @@
-"""Shared set-up for the worker's unit tests (no tests here; the test_worker_* modules import it).
+"""What the worker's unit tests call directly: the tiny model and the Lambda context they stand
+in with, requests and SQS events as the enqueue function and SQS leave them, readers of the table
+and the DLQ, and the probes each measuring one invariant of an SQS handler.
 
-Everything is real: moto's in-process AWS, a tiny TorchScript model saved to a file and loaded
-by the worker's own loader, and SQS events built from tests/events/sqs_batch.json.
+The fixtures built on these (moto's in-process AWS, the tiny model's file, the worker's
+environment) are in conftest.py. Everything is real: moto, a TorchScript model loaded by the
+worker's own loader, events built from tests/events/sqs_batch.json.
 """
 
 import copy
@@ -9,7 +12,6 @@ import io
 import json
 import logging
 import pathlib
-import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,13 +20,9 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import List  # noqa: UP035 - TorchScript needs typing.List in signatures
 
-import boto3
-import pytest
 import torch
 from boto3.dynamodb.types import TypeDeserializer
-from moto import mock_aws
 
-from asyncinfer_local.moto_atomic import make_dynamodb_item_operations_atomic
 from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
 from asyncinfer_shared.jsonlog import JsonFormatter, get_logger
 from asyncinfer_shared.results_table import epoch_ms
@@ -32,8 +30,6 @@ from asyncinfer_worker import aws_clients
 from asyncinfer_worker.model_holder import holder_for
 
 EVENTS = pathlib.Path(__file__).resolve().parents[1] / "events"
-REPO = pathlib.Path(__file__).resolve().parents[2]
-REAL_MODEL = REPO / "worker" / "model" / "artifacts" / "sentiment.pt"
 TABLE = "asyncinfer-test-results"
 MAX_RECEIVE_COUNT = 5
 EXPLODE = "__explode__"  # the tiny model raises on any text containing this
@@ -71,70 +67,6 @@ def tiny_probabilities(text: str) -> tuple[float, float]:
 
     positive = 1.0 / (1.0 + math.exp(-(text.count("good") - text.count("bad"))))
     return 1.0 - positive, positive
-
-
-@pytest.fixture(scope="session")
-def tiny_model_file(tmp_path_factory) -> pathlib.Path:
-    path = tmp_path_factory.mktemp("tiny-model") / "tiny-sentiment.pt"
-    torch.jit.script(TinySentiment()).save(str(path))
-    return path
-
-
-@pytest.fixture
-def tiny_model_path(tiny_model_file, tmp_path) -> pathlib.Path:
-    """A fresh copy per test: a new MODEL_PATH gets its own holder, so counters start at zero."""
-    path = tmp_path / tiny_model_file.name
-    shutil.copyfile(tiny_model_file, path)
-    return path
-
-
-@pytest.fixture
-def real_model_path() -> pathlib.Path:
-    if not REAL_MODEL.is_file():
-        pytest.skip(f"{REAL_MODEL.relative_to(REPO)} is absent: run `make model` (make test does)")
-    return REAL_MODEL
-
-
-@pytest.fixture
-def aws(monkeypatch):
-    """moto's in-process AWS with the results table, the queue and its DLQ."""
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    aws_clients.forget_clients()
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": Attr.REQUEST_ID, "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": Attr.REQUEST_ID, "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        sqs = boto3.client("sqs")
-        dlq_url = sqs.create_queue(QueueName="asyncinfer-test-dlq")["QueueUrl"]
-        yield SimpleNamespace(dynamodb=dynamodb, sqs=sqs, s3=boto3.client("s3"), dlq_url=dlq_url)
-    aws_clients.forget_clients()
-
-
-@pytest.fixture
-def atomic_updates(monkeypatch):
-    """DynamoDB applies a conditional UpdateItem atomically; moto reads, checks and writes in
-    steps without a lock, so two threads can both pass one condition (measured here: 13 of 300
-    races). For tests whose subject is that race, moto is made atomic the way the local stack
-    makes it, and the change is undone after the test."""
-    make_dynamodb_item_operations_atomic(monkeypatch.setattr)
-
-
-@pytest.fixture
-def worker_env(aws, tiny_model_path, monkeypatch):
-    monkeypatch.setenv("RESULTS_TABLE", TABLE)
-    monkeypatch.setenv("MODEL_PATH", str(tiny_model_path))
-    monkeypatch.setenv("MAX_RECEIVE_COUNT", str(MAX_RECEIVE_COUNT))
-    monkeypatch.setenv("DLQ_URL", aws.dlq_url)
-    monkeypatch.delenv("IO_CONCURRENCY", raising=False)
-    return SimpleNamespace(aws=aws, model_path=tiny_model_path)
 
 
 def tiny_module(model_path) -> torch.jit.ScriptModule:

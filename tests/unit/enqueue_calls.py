@@ -1,41 +1,29 @@
-"""Shared set-up for the enqueue function's unit tests (no tests here).
+"""What the enqueue function's unit tests call directly: the real-shaped API Gateway v2 sample
+events in tests/events/, loaded and adjusted per test; the handler invoked on them and its reply
+checked; the handler's AWS calls made to fail as AWS or the network would.
 
-`enqueue_stack` gives each test a moto in-process account with the results table and the work
-queue, the handler's environment pointing at them, and fresh handler clients. Events are the
-real-shaped API Gateway v2 samples in tests/events/, loaded and then adjusted per test.
-Test modules import the fixtures they use: `from test_enqueue_support import stack_fixture`.
+The fixtures (`stack`: the moto account the handler runs against; `log_lines`) are in
+conftest.py.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
-import io
 import json
-import logging
 import pathlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-import boto3
-import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from asyncinfer_enqueue import aws_clients
 from asyncinfer_enqueue.handler import handler
-from asyncinfer_shared.contract import Attr
-from asyncinfer_shared.jsonlog import JsonFormatter
 
 EVENTS = pathlib.Path(__file__).resolve().parent.parent / "events"
-REGION = "eu-west-1"
-TABLE_NAME = "asyncinfer-test-results"
-QUEUE_NAME = "asyncinfer-test-work"
 SAMPLE_REQUEST_ID = "3f0c2a9e-8b7d-4c6e-9a1b-2d3e4f5a6b7c"  # the id inside the status events
-ENQUEUE_LOGGERS = ("asyncinfer.enqueue", "asyncinfer.enqueue.submit")
 
 
 # ---------------------------------------------------------------------------
@@ -111,56 +99,8 @@ def assert_error(reply: Reply, status: int, code: str) -> dict:
 
 
 # ---------------------------------------------------------------------------
-# The moto account
+# Failing AWS calls
 # ---------------------------------------------------------------------------
-
-
-@dataclass
-class Stack:
-    dynamodb: Any  # the test's own clients, for seeding and inspecting
-    sqs: Any
-    table_name: str
-    queue_url: str
-
-    def items(self) -> list[dict]:
-        table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
-        return table.scan(ConsistentRead=True)["Items"]
-
-    def put_item(self, **attributes: Any) -> None:
-        """Write an item as the worker would (numbers as Decimal)."""
-        table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
-        table.put_item(Item=json.loads(json.dumps(attributes), parse_float=Decimal))
-
-    def messages(self) -> list[dict]:
-        received = self.sqs.receive_message(
-            QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-        )
-        return [json.loads(message["Body"]) for message in received.get("Messages", [])]
-
-
-@pytest.fixture(name="stack")
-def stack_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MAX_BODY_BYTES", "RESULT_TTL_SECONDS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        aws_clients.reset()
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName=TABLE_NAME,
-            AttributeDefinitions=[{"AttributeName": Attr.REQUEST_ID, "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": Attr.REQUEST_ID, "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        sqs = boto3.client("sqs", region_name=REGION)
-        queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
-        monkeypatch.setenv("RESULTS_TABLE", TABLE_NAME)
-        monkeypatch.setenv("QUEUE_URL", queue_url)
-        yield Stack(dynamodb, sqs, TABLE_NAME, queue_url)
-        aws_clients.reset()
 
 
 def fail_calls(service: str, operation: str, error: str | Exception) -> Callable[[], int]:
@@ -180,22 +120,3 @@ def fail_calls(service: str, operation: str, error: str | Exception) -> Callable
         f"before-call.{service}.{operation}", raise_error
     )
     return lambda: calls
-
-
-# ---------------------------------------------------------------------------
-# Logs
-# ---------------------------------------------------------------------------
-
-
-@pytest.fixture(name="log_lines")
-def log_lines_fixture() -> Iterator[Callable[[], list[dict]]]:
-    """Every JSON line the enqueue function logs during the test, parsed."""
-    stream = io.StringIO()
-    capture = logging.StreamHandler(stream)
-    capture.setFormatter(JsonFormatter())
-    loggers = [logging.getLogger(name) for name in ENQUEUE_LOGGERS]
-    for logger in loggers:
-        logger.addHandler(capture)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    for logger in loggers:
-        logger.removeHandler(capture)
