@@ -6,7 +6,6 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(sys.executable).parent
-RUFF_CONFIG = ROOT / "pyproject.toml"  # [tool.ruff]: the one config for every Python file
 
 
 def run(tool: str, *args: str, cwd: pathlib.Path = ROOT) -> subprocess.CompletedProcess:
