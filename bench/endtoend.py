@@ -10,8 +10,8 @@ Ceiling: the same emulator (the stack's moto server) given the raw operations of
 requests, as many at once as the burst's clients make, but no HTTP API, no Lambda emulation,
 no handler logic and no model: per request the enqueue function's conditional put and send, the
 worker's two conditional updates and the status reads the burst made; per batch of 10 a
-receive and a batch delete. The calls are made by our own adapters (ResultsTable, SqsWorkQueue),
-so they are the very same operations. The gap between the two is
+receive and a batch delete. The calls are those our functions make (ResultsTable's, and the queue's
+SendMessage), so they are the very same operations. The gap between the two is
 what our code and the local stack add on top of the emulator.
 """
 
@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from asyncinfer_enqueue.sqs_queue import SqsWorkQueue
 from asyncinfer_local.aws import Endpoint
 from asyncinfer_local.burst import poll_until_terminal, run_burst
 from asyncinfer_local.client import ApiClient
@@ -127,9 +126,8 @@ class RawPipeline:
         dynamodb = endpoint.client("dynamodb", max_pool_connections=pool_size)
         self._resources = resources
         self._ttl = settings.result_ttl_seconds
-        # The enqueue function's and the worker's own adapters: the very same calls.
+        # The results table's own adapter, as both functions use it: the very same calls.
         self._table = ResultsTable(dynamodb, resources.results_table)
-        self._queue = SqsWorkQueue(self._sqs, resources.queue_url)
         self._polls_from = polls_from
 
     def measurement(self, count: int, timeout_seconds: float) -> Measurement:
@@ -234,7 +232,7 @@ class RawPipeline:
         submitted_at = utc_now_iso(now)
         self._table.put_pending(request_id, submitted_at, int(now.timestamp()) + self._ttl)
         message = InferenceMessage(request_id, bench_text(index), 0.5, submitted_at)
-        self._queue.send(message.to_json())
+        self._sqs.send_message(QueueUrl=self._resources.queue_url, MessageBody=message.to_json())
         return request_id
 
     def _start(self, request_id: str) -> None:

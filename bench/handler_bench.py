@@ -46,11 +46,11 @@ class HandlerSizes:
 def forget_cached_clients() -> None:
     """Handlers cache boto3 clients per container. Clients made before the latency hook was
     installed (an earlier test in the same process) would bypass it: start from none."""
-    from asyncinfer_enqueue import aws_clients as enqueue_clients
-    from asyncinfer_worker import aws_clients as worker_clients
+    from asyncinfer_enqueue.settings import CLIENTS as enqueue_clients
+    from asyncinfer_worker.settings import CLIENTS as worker_clients
 
     enqueue_clients.reset()
-    worker_clients.forget_clients()
+    worker_clients.reset()
 
 
 def run_handler_benchmarks(

@@ -1,7 +1,7 @@
 """Lambda entry point: `asyncinfer_enqueue.handler.handler` (API Gateway v2, payload 2.0).
 
 A thin edge: event -> typed request -> route -> endpoint -> response. Every refusal is a
-ContractError with a code that `responses.error_response` maps to a status; anything else is a
+ContractError with a code that `gateway.error_response` maps to a status; anything else is a
 bug, logged with its traceback and answered with a JSON 500 that carries none. One JSON access
 line per request.
 """
@@ -17,9 +17,8 @@ from asyncinfer_shared.jsonlog import get_logger, log
 
 from .endpoints import ENDPOINTS
 from .errors import Unavailable
-from .http_event import parse_http_event
-from .responses import error_response, internal_error_response
-from .routing import match_route
+from .gateway import error_response, internal_error_response, parse_http_event
+from .routes import match_route
 
 LOGGER = get_logger("asyncinfer.enqueue")
 _cold_start = True

@@ -191,7 +191,7 @@ def parse_message(body: str) -> InferenceMessage:
     """Decode an SQS message body. Raises ContractError with a terminal error code: a message that
     fails here can never succeed, so the worker fails its request instead of retrying it."""
     try:
-        value = json.loads(body, parse_constant=_reject_constant)
+        value = json.loads(body, parse_constant=reject_json_constant)
     except (TypeError, ValueError) as error:
         raise ContractError(
             ErrorCode.MALFORMED_MESSAGE, f"Message body is not JSON: {error}"
@@ -238,8 +238,13 @@ def request_id_of(body: str) -> str | None:
     return request_id if is_request_id(request_id) else None
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+class StrictJsonError(ValueError):
+    """Text Python's json module would take but strict JSON refuses (RFC 8259)."""
+
+
+def reject_json_constant(name: str) -> Any:
+    """`parse_constant` for json.loads: NaN and Infinity are not JSON, and would poison numbers."""
+    raise StrictJsonError(f"{name} is not a JSON number.")
 
 
 # ---------------------------------------------------------------------------

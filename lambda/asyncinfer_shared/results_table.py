@@ -101,6 +101,18 @@ def epoch_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def invocation_deadline_ms(context: object, fallback_seconds: int = FALLBACK_LEASE_SECONDS) -> int:
+    """When a lease taken by this invocation ends: epoch milliseconds after which the invocation
+    is certainly over. Lambda stops an invocation at its timeout, so after that instant the
+    holder has finished or died and another delivery may take the request over. Nothing renews
+    a lease: no heartbeat can keep a dead holder's request stuck, and none is needed, since an
+    invocation cannot outlive its deadline. Without a Lambda context (a direct call, a script)
+    there is no deadline to read: `fallback_seconds` from now."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    remaining_ms = remaining() if callable(remaining) else fallback_seconds * 1000
+    return epoch_ms() + int(remaining_ms)
+
+
 # -- the serializer ------------------------------------------------------------------------
 
 

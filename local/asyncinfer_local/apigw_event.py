@@ -19,17 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-DEFAULT_ROUTE = "$default"
-# The routes modules/http_api declares (a test keeps the two equal). Its `$default` route
-# sends every request no other route matches to the function, which answers 404 or 405 in its
-# own JSON shape; without `$default`, API Gateway itself answers 404 {"message":"Not Found"}.
-ROUTE_KEYS = (
-    "POST /predict",
-    "GET /status/{request_id}",
-    "GET /health",
-    "OPTIONS /{proxy+}",  # CORS preflights, which bypass the JWT authorizer on AWS
-    DEFAULT_ROUTE,
-)
+from asyncinfer_enqueue.routes import DEFAULT_ROUTE, GATEWAY_ROUTE_KEYS, match_template
+
 NOT_FOUND = (404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
 
 # Content types API Gateway passes as text; any other body arrives base64-encoded.
@@ -59,7 +50,7 @@ class HttpResponse:
 def to_event(
     request: HttpRequest,
     domain_name: str,
-    routes: Iterable[str] = ROUTE_KEYS,
+    routes: Iterable[str] = GATEWAY_ROUTE_KEYS,
     now: float | None = None,
 ) -> dict[str, Any]:
     now = time.time() if now is None else now
@@ -121,30 +112,14 @@ def to_event(
 
 
 def match_route(method: str, path: str, routes: Iterable[str]) -> tuple[str, dict[str, str]]:
-    """The first route whose method and segments match, with its `{name}` segments; else
-    `$default`. A `{name}` segment matches exactly one non-empty segment; a last `{name+}`
-    segment (API Gateway's greedy variable) matches the non-empty rest of the path."""
+    """The first route whose method and path template match, with its parameters; else
+    `$default` (which API Gateway tries last)."""
     for route in routes:
         route_method, _, template = route.partition(" ")
-        if route_method not in (method, "ANY"):
-            continue
-        wanted = template.split("/")
-        segments = path.split("/")
-        if wanted[-1].startswith("{") and wanted[-1].endswith("+}"):
-            # Fold the rest of the path into the greedy segment, "/a/b" -> ["", "a/b"].
-            head = len(wanted) - 1
-            segments = [*segments[:head], "/".join(segments[head:])]
-            wanted = [*wanted[:head], wanted[-1].replace("+}", "}")]
-        if len(wanted) != len(segments):
-            continue
-        params: dict[str, str] = {}
-        for pattern, segment in zip(wanted, segments, strict=True):
-            if pattern.startswith("{") and pattern.endswith("}") and segment:
-                params[pattern[1:-1]] = segment
-            elif pattern != segment:
-                break
-        else:
-            return route, params
+        if route_method in (method, "ANY"):
+            params = match_template(template, path)
+            if params is not None:
+                return route, params
     return DEFAULT_ROUTE, {}
 
 

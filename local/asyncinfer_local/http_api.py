@@ -12,9 +12,9 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
+from asyncinfer_enqueue.routes import DEFAULT_ROUTE, GATEWAY_ROUTE_KEYS
+
 from .apigw_event import (
-    DEFAULT_ROUTE,
-    ROUTE_KEYS,
     HttpRequest,
     HttpResponse,
     internal_error,
@@ -45,7 +45,7 @@ class HttpApi:
         host: str = "127.0.0.1",
         port: int = 8080,
         access_log: TextIO | None = sys.stderr,
-        routes: tuple[str, ...] = ROUTE_KEYS,  # without "$default": no catch-all route
+        routes: tuple[str, ...] = GATEWAY_ROUTE_KEYS,  # without "$default": no catch-all route
         max_concurrent_invocations: int = 8,
     ):
         self._handler = handler

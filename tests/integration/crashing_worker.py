@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 
 from asyncinfer_shared.contract import parse_message, utc_now_iso
-from asyncinfer_shared.results_table import ResultsTable
-from asyncinfer_worker import aws_clients
-from asyncinfer_worker.lease import invocation_deadline_ms
+from asyncinfer_shared.results_table import ResultsTable, invocation_deadline_ms
 from asyncinfer_worker.records import records_of
+from asyncinfer_worker.settings import CLIENTS
 
 AFTER_START = "[planted:crash-after-start]"
 
@@ -25,7 +24,7 @@ class WorkerStopped(RuntimeError):
 
 
 def handler(event: dict, context) -> dict:
-    store = ResultsTable(aws_clients.client("dynamodb"), os.environ["RESULTS_TABLE"])
+    store = ResultsTable(CLIENTS.client("dynamodb"), os.environ["RESULTS_TABLE"])
     for record in records_of(event):
         message = parse_message(record.body)
         if AFTER_START in message.text:

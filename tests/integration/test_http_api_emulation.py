@@ -12,7 +12,7 @@ import urllib.request
 import hcl2
 import pytest
 
-from asyncinfer_local.apigw_event import ROUTE_KEYS
+from asyncinfer_enqueue.routes import GATEWAY_ROUTE_KEYS
 from asyncinfer_local.client import ApiClient
 from asyncinfer_local.http_api import MAX_REQUEST_BYTES, HttpApi
 from asyncinfer_local.lambda_runtime import FunctionConfig
@@ -141,7 +141,7 @@ def test_request_no_route_matches_goes_to_the_default_route(client, recorder):
 
 
 def test_without_a_default_route_unmatched_requests_never_reach_the_function(recorder):
-    api = HttpApi(recorder, FUNCTION, port=0, access_log=None, routes=ROUTE_KEYS[:-1])
+    api = HttpApi(recorder, FUNCTION, port=0, access_log=None, routes=GATEWAY_ROUTE_KEYS[:-1])
     api.start()
     try:
         for method, path in UNMATCHED:
@@ -233,4 +233,4 @@ def test_emulated_routes_are_the_routes_terraform_declares():
     module = hcl2.loads((REPO / "modules" / "http_api" / "main.tf").read_text())
     routes = next(block["routes"] for block in module["locals"] if "routes" in block)
     declared = {route["key"].strip('"') for route in routes.values()}  # hcl2 keeps quotes
-    assert declared == set(ROUTE_KEYS)
+    assert declared == set(GATEWAY_ROUTE_KEYS)

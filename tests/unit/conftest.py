@@ -27,11 +27,11 @@ import torch
 from moto import mock_aws
 from worker_doubles import MAX_RECEIVE_COUNT, TABLE, TinySentiment
 
-from asyncinfer_enqueue import aws_clients as enqueue_clients
+from asyncinfer_enqueue.settings import CLIENTS as enqueue_clients
 from asyncinfer_local.moto_atomic import make_dynamodb_item_operations_atomic
 from asyncinfer_shared.contract import Attr
 from asyncinfer_shared.jsonlog import JsonFormatter
-from asyncinfer_worker import aws_clients as worker_clients
+from asyncinfer_worker.settings import CLIENTS as worker_clients
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 REAL_MODEL = REPO / "worker" / "model" / "artifacts" / "sentiment.pt"
@@ -73,7 +73,7 @@ def aws(monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    worker_clients.forget_clients()
+    worker_clients.reset()
     with mock_aws():
         dynamodb = boto3.client("dynamodb")
         dynamodb.create_table(
@@ -85,7 +85,7 @@ def aws(monkeypatch):
         sqs = boto3.client("sqs")
         dlq_url = sqs.create_queue(QueueName="asyncinfer-test-dlq")["QueueUrl"]
         yield SimpleNamespace(dynamodb=dynamodb, sqs=sqs, s3=boto3.client("s3"), dlq_url=dlq_url)
-    worker_clients.forget_clients()
+    worker_clients.reset()
 
 
 @pytest.fixture

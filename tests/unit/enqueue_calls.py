@@ -19,8 +19,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from asyncinfer_enqueue import aws_clients
 from asyncinfer_enqueue.handler import handler
+from asyncinfer_enqueue.settings import CLIENTS
 
 EVENTS = pathlib.Path(__file__).resolve().parent.parent / "events"
 SAMPLE_REQUEST_ID = "3f0c2a9e-8b7d-4c6e-9a1b-2d3e4f5a6b7c"  # the id inside the status events
@@ -116,7 +116,5 @@ def fail_calls(service: str, operation: str, error: str | Exception) -> Callable
             raise error
         raise ClientError({"Error": {"Code": error, "Message": f"injected {error}"}}, operation)
 
-    aws_clients.client(service).meta.events.register(
-        f"before-call.{service}.{operation}", raise_error
-    )
+    CLIENTS.client(service).meta.events.register(f"before-call.{service}.{operation}", raise_error)
     return lambda: calls

@@ -10,7 +10,7 @@ import boto3
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from enqueue_calls import assert_error, fail_calls, invoke, load_event, status_event, submit_event
 
-from asyncinfer_enqueue import aws_clients
+from asyncinfer_enqueue.settings import CLIENTS
 
 ACCESS_FIELDS = {"request_id", "route", "status_code", "duration_ms", "cold_start"}
 
@@ -70,7 +70,10 @@ def test_deployment_bug_is_json_500_without_traceback(stack, monkeypatch, log_li
     assert "Traceback" not in json.dumps(reply.body)
     assert "RESULTS_TABLE" not in error["message"]
     [logged] = [line for line in log_lines() if line["message"] == "unhandled error"]
-    assert "KeyError: 'RESULTS_TABLE'" in logged["exception"]
+    assert (
+        "SettingsError: Missing required environment variables: RESULTS_TABLE"
+        in (logged["exception"])
+    )
 
 
 def test_unreachable_endpoint_answers_503(stack):
@@ -89,12 +92,12 @@ def test_timed_out_send_answers_503_and_fails_the_item(stack):
 
 
 def test_clients_are_created_once_per_container(stack):
-    assert aws_clients.client("dynamodb") is aws_clients.client("dynamodb")
-    assert aws_clients.client("sqs") is not aws_clients.client("dynamodb")
+    assert CLIENTS.client("dynamodb") is CLIENTS.client("dynamodb")
+    assert CLIENTS.client("sqs") is not CLIENTS.client("dynamodb")
 
 
 def test_clients_fail_fast(stack):
-    config = aws_clients.client("sqs").meta.config
+    config = CLIENTS.client("sqs").meta.config
 
     assert config.connect_timeout <= 2
     assert config.read_timeout <= 3
@@ -104,20 +107,20 @@ def test_clients_fail_fast(stack):
 def test_clients_honour_aws_endpoint_url(monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    aws_clients.reset()
+    CLIENTS.reset()
     try:
-        assert aws_clients.client("sqs").meta.endpoint_url == "http://127.0.0.1:4566"
+        assert CLIENTS.client("sqs").meta.endpoint_url == "http://127.0.0.1:4566"
     finally:
-        aws_clients.reset()
+        CLIENTS.reset()
 
 
 def test_a_replaced_client_is_the_one_used(stack):
     """Tests (and the local stack) can hand the function their own client."""
     own = boto3.client("dynamodb", region_name="eu-west-1")
-    aws_clients.replace_client("dynamodb", own)
+    CLIENTS.replace("dynamodb", own)
     failed_gets = fail_calls("dynamodb", "GetItem", "ThrottlingException")  # hooks `own` only
 
     invoke(status_event("9b2e7c1a-4d3f-4a8b-9c6d-1e2f3a4b5c6d"))
 
-    assert aws_clients.client("dynamodb") is own
+    assert CLIENTS.client("dynamodb") is own
     assert failed_gets() == 1

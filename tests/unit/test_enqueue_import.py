@@ -16,9 +16,9 @@ def modules_after(statement: str, package: str = "asyncinfer_enqueue") -> dict:
     interpreter)."""
     probe = (
         f"import json, sys; {statement}; "
-        f"from {package} import aws_clients; "
+        f"from {package}.settings import CLIENTS; "
         f"print(json.dumps({{'heavy': sorted(set({HEAVY_MODULES!r}) & set(sys.modules)), "
-        "'clients': aws_clients.CLIENTS.created()}))"
+        "'clients': CLIENTS.created()}))"
     )
     completed = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True

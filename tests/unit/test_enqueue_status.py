@@ -8,7 +8,7 @@ import time
 import pytest
 from enqueue_calls import assert_error, fail_calls, invoke, status_event, submit_event
 
-from asyncinfer_enqueue import aws_clients
+from asyncinfer_enqueue.settings import CLIENTS
 
 REQUEST_ID = "9b2e7c1a-4d3f-4a8b-9c6d-1e2f3a4b5c6d"
 FIELDS = {
@@ -132,7 +132,7 @@ def test_unknown_request_id_is_404(stack):
 
 def test_status_reads_are_strongly_consistent(stack):
     seen = []
-    aws_clients.client("dynamodb").meta.events.register(
+    CLIENTS.client("dynamodb").meta.events.register(
         "before-parameter-build.dynamodb.GetItem", lambda params, **_: seen.append(params)
     )
 

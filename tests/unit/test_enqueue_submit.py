@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from enqueue_calls import assert_error, fail_calls, invoke, submit_event
 
-from asyncinfer_enqueue import aws_clients
+from asyncinfer_enqueue.settings import CLIENTS
 from asyncinfer_shared.contract import (
     DEFAULT_RESULT_TTL_SECONDS,
     MESSAGE_SCHEMA_VERSION,
@@ -294,7 +294,7 @@ def test_send_delivered_despite_error_leaves_worker_progress_alone(stack):
             {"Error": {"Code": "InternalError", "Message": "response lost"}}, "SendMessage"
         )
 
-    aws_clients.client("sqs").meta.events.register(
+    CLIENTS.client("sqs").meta.events.register(
         "before-parameter-build.sqs.SendMessage", deliver_then_fail
     )
 

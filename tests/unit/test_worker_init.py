@@ -10,14 +10,14 @@ import sys
 
 from worker_doubles import EVENTS
 
-from asyncinfer_worker import aws_clients
 from asyncinfer_worker.handler import BATCH_SERVICES, handler
+from asyncinfer_worker.settings import CLIENTS
 
 PROBE = (
     "import json, os; import asyncinfer_worker.handler as worker; "
     "from asyncinfer_worker.model_holder import holder_for; "
     "print(json.dumps({'model_loaded': holder_for(os.environ['MODEL_PATH']).is_loaded, "
-    "'clients': worker.aws_clients.CLIENTS.created()}))"
+    "'clients': worker.CLIENTS.created()}))"
 )
 
 
@@ -62,8 +62,8 @@ def test_provisioned_init_that_cannot_load_the_model_still_imports_and_says_why(
 
 
 def test_warm_up_event_also_creates_the_batch_clients(worker_env):
-    aws_clients.forget_clients()
+    CLIENTS.reset()
 
     handler(json.loads((EVENTS / "eventbridge_warmup.json").read_text()), None)
 
-    assert aws_clients.CLIENTS.created() == sorted(BATCH_SERVICES)
+    assert CLIENTS.created() == sorted(BATCH_SERVICES)

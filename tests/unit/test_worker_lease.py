@@ -26,8 +26,8 @@ from worker_doubles import (
 )
 
 from asyncinfer_shared.contract import Attr, Status
+from asyncinfer_shared.results_table import epoch_ms
 from asyncinfer_worker.handler import handler
-from asyncinfer_worker.lease import epoch_ms
 from asyncinfer_worker.model_holder import holder_for
 
 STARTED_EARLIER = "2026-11-27T21:00:00.000Z"

@@ -26,8 +26,8 @@ from boto3.dynamodb.types import TypeDeserializer
 from asyncinfer_shared.contract import Attr, InferenceMessage, Status, utc_now_iso
 from asyncinfer_shared.jsonlog import JsonFormatter, get_logger
 from asyncinfer_shared.results_table import epoch_ms
-from asyncinfer_worker import aws_clients
 from asyncinfer_worker.model_holder import holder_for
+from asyncinfer_worker.settings import CLIENTS
 
 EVENTS = pathlib.Path(__file__).resolve().parents[1] / "events"
 TABLE = "asyncinfer-test-results"
@@ -147,7 +147,7 @@ class InvocationContext:
 def before_update_item(hook) -> None:
     """Run `hook(params=...)` before each UpdateItem call of the worker's DynamoDB client: it may
     raise (a failing call) or write to the table itself (another writer getting there first)."""
-    aws_clients.client("dynamodb").meta.events.register(
+    CLIENTS.client("dynamodb").meta.events.register(
         "before-parameter-build.dynamodb.UpdateItem", hook
     )
 

@@ -32,10 +32,9 @@ from asyncinfer_shared.contract import (
 )
 from asyncinfer_shared.jsonlog import get_logger, log
 from asyncinfer_shared.results_table import FailOutcome, ResultsTable
-from asyncinfer_worker import aws_clients
 from asyncinfer_worker.batch import AWS_ERRORS
 from asyncinfer_worker.records import SqsRecord, records_of
-from asyncinfer_worker.settings import DrainSettings
+from asyncinfer_worker.settings import CLIENTS, DrainSettings
 
 logger = get_logger("asyncinfer_worker.drain")
 
@@ -57,7 +56,7 @@ def worker_stopped_message(max_receive_count: int) -> str:
 
 def handler(event: dict, context: object) -> dict:
     settings = DrainSettings.from_env()
-    store = ResultsTable(aws_clients.client("dynamodb"), settings.results_table)
+    store = ResultsTable(CLIENTS.client("dynamodb"), settings.results_table)
     records = records_of(event)
     outcomes = [drain(record, store, settings.max_receive_count) for record in records]
     retry = [

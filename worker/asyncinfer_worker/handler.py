@@ -14,14 +14,12 @@ import os
 import time
 
 from asyncinfer_shared.jsonlog import get_logger, log
-from asyncinfer_shared.results_table import ResultsTable
-from asyncinfer_worker import aws_clients
+from asyncinfer_shared.results_table import ResultsTable, invocation_deadline_ms
 from asyncinfer_worker.batch import BatchDeps, process_batch
 from asyncinfer_worker.io_pool import io_pool
-from asyncinfer_worker.lease import invocation_deadline_ms
 from asyncinfer_worker.model_holder import LoadedModel, ModelHolder, holder_for
 from asyncinfer_worker.records import PoisonForwarder, records_of
-from asyncinfer_worker.settings import WorkerSettings
+from asyncinfer_worker.settings import CLIENTS, WorkerSettings
 
 WARM_UP_SOURCE = "aws.events"
 # The clients every batch uses (creating them loads botocore's service models: about 80 ms).
@@ -55,7 +53,7 @@ def prepare(holder: ModelHolder) -> LoadedModel:
     a client makes no AWS call."""
     model = holder.get()
     for service in BATCH_SERVICES:
-        aws_clients.client(service)
+        CLIENTS.client(service)
     return model
 
 
@@ -88,11 +86,9 @@ def handle_batch(
         return {"batchItemFailures": []}
     was_loaded = holder.is_loaded
     deps = BatchDeps(
-        store=ResultsTable(aws_clients.client("dynamodb"), settings.results_table),
+        store=ResultsTable(CLIENTS.client("dynamodb"), settings.results_table),
         poison_forwarder=(
-            PoisonForwarder(settings.dlq_url, aws_clients.client("sqs"))
-            if settings.dlq_url
-            else None
+            PoisonForwarder(settings.dlq_url, CLIENTS.client("sqs")) if settings.dlq_url else None
         ),
         model=holder.get,
         pool=io_pool(settings.io_concurrency),

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from asyncinfer_worker import aws_clients
 from asyncinfer_worker.model_source import local_model_file, model_version
+from asyncinfer_worker.settings import CLIENTS
 
 # Lambda bills CPU by memory size; one intra-op thread avoids oversubscribing the vCPUs we get.
 TORCH_THREADS = 1
@@ -83,7 +83,7 @@ class ModelHolder:
         import torch
 
         torch.set_num_threads(TORCH_THREADS)
-        path = local_model_file(self.model_path, lambda: aws_clients.client("s3"))
+        path = local_model_file(self.model_path, lambda: CLIENTS.client("s3"))
         module = torch.jit.load(str(path), map_location="cpu")
         module.eval()
         loaded = LoadedModel(module=module, version=model_version(path), load_ms=0.0)

@@ -1,19 +1,36 @@
-"""The worker's configuration, read from the environment of the Lambda function."""
+"""The worker's and the drain's configuration, read from the functions' environment, and their
+AWS clients.
+
+The clients' timeouts are bounded so a stuck call fails inside the Lambda timeout and the
+message is retried, instead of the whole batch timing out. Standard retries back off on
+throttling.
+"""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from botocore.config import Config
+
+from asyncinfer_shared.aws_clients import ClientCache
+from asyncinfer_shared.environment import SettingsError, environment, positive_int
 from asyncinfer_shared.results_table import FALLBACK_LEASE_SECONDS
+
+__all__ = ["CLIENTS", "DrainSettings", "SettingsError", "WorkerSettings"]
 
 DEFAULT_MAX_RECEIVE_COUNT = 5
 DEFAULT_IO_CONCURRENCY = 10  # the SQS mapping's largest batch: one thread per message
 DEFAULT_LEASE_FALLBACK_SECONDS = FALLBACK_LEASE_SECONDS
 
-
-class SettingsError(RuntimeError):
-    """The function is misconfigured: no message can be processed until it is fixed."""
+CLIENTS = ClientCache(
+    Config(
+        connect_timeout=3,
+        read_timeout=10,
+        retries={"mode": "standard", "max_attempts": 3},
+        max_pool_connections=16,  # above the I/O pool size, so threads never wait for a socket
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -27,15 +44,15 @@ class WorkerSettings:
     lease_fallback_seconds: int = DEFAULT_LEASE_FALLBACK_SECONDS
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> WorkerSettings:
-        env = _required(environ, "RESULTS_TABLE", "MODEL_PATH")
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WorkerSettings:
+        env = environment(environ, "RESULTS_TABLE", "MODEL_PATH")
         return cls(
             results_table=env["RESULTS_TABLE"],
             model_path=env["MODEL_PATH"],
-            max_receive_count=_positive_int(env, "MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT),
+            max_receive_count=positive_int(env, "MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT),
             dlq_url=env.get("DLQ_URL") or None,
-            io_concurrency=_positive_int(env, "IO_CONCURRENCY", DEFAULT_IO_CONCURRENCY),
-            lease_fallback_seconds=_positive_int(
+            io_concurrency=positive_int(env, "IO_CONCURRENCY", DEFAULT_IO_CONCURRENCY),
+            lease_fallback_seconds=positive_int(
                 env, "LEASE_FALLBACK_SECONDS", DEFAULT_LEASE_FALLBACK_SECONDS
             ),
         )
@@ -49,31 +66,9 @@ class DrainSettings:
     max_receive_count: int = DEFAULT_MAX_RECEIVE_COUNT  # only to say how many tries were made
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> DrainSettings:
-        env = _required(environ, "RESULTS_TABLE")
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> DrainSettings:
+        env = environment(environ, "RESULTS_TABLE")
         return cls(
             results_table=env["RESULTS_TABLE"],
-            max_receive_count=_positive_int(env, "MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT),
+            max_receive_count=positive_int(env, "MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT),
         )
-
-
-def _required(environ: dict[str, str] | None, *names: str):
-    """The environment (os.environ unless given), once every one of `names` is set in it."""
-    env = os.environ if environ is None else environ
-    missing = [name for name in names if not env.get(name)]
-    if missing:
-        raise SettingsError(f"Missing required environment variables: {', '.join(missing)}")
-    return env
-
-
-def _positive_int(env, name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a positive integer, got {raw!r}") from None
-    if value < 1:
-        raise SettingsError(f"{name} must be a positive integer, got {raw!r}")
-    return value
