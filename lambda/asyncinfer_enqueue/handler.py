@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from asyncinfer_shared.contract import ContractError, ErrorCode
-from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_shared.jsonlog import ColdStart, get_logger, log
 
 from .endpoints import ENDPOINTS
 from .errors import Unavailable
@@ -21,12 +21,11 @@ from .gateway import error_response, internal_error_response, parse_http_event
 from .routes import match_route
 
 LOGGER = get_logger("asyncinfer.enqueue")
-_cold_start = True
+COLD_START = ColdStart()
 
 
 def handler(event: dict, context: Any) -> dict:
-    global _cold_start
-    cold_start, _cold_start = _cold_start, False
+    cold_start = COLD_START.take()
     started = time.perf_counter()
     fields: dict[str, Any] = {"request_id": None, "route": None}
     request = parse_http_event(event)

@@ -13,7 +13,7 @@ import logging
 import os
 import time
 
-from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_shared.jsonlog import ColdStart, get_logger, log
 from asyncinfer_shared.results_table import ResultsTable, invocation_deadline_ms
 from asyncinfer_worker.batch import BatchDeps, process_batch
 from asyncinfer_worker.io_pool import io_pool
@@ -29,12 +29,11 @@ INITIALIZATION_TYPE_VARIABLE = "AWS_LAMBDA_INITIALIZATION_TYPE"
 
 logger = get_logger("asyncinfer_worker")
 
-_cold_start = True
+COLD_START = ColdStart()
 
 
 def handler(event: dict, context: object) -> dict:
-    global _cold_start
-    cold_start, _cold_start = _cold_start, False
+    cold_start = COLD_START.take()
     settings = WorkerSettings.from_env()
     holder = holder_for(settings.model_path)
     if is_warm_up(event):
