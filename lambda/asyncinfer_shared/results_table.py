@@ -76,8 +76,8 @@ class ConditionFailed(Exception):
 
 class StartOutcome(StrEnum):
     STARTED = "started"
-    ALREADY_TERMINAL = "already_terminal"  # a redelivery of a finished request
-    GONE = "gone"  # never written, expired, or failed by the enqueue side's compensation
+    ALREADY_TERMINAL = "already_terminal"  # finished, or failed by the enqueue compensation
+    GONE = "gone"  # never written, or past its TTL
     BUSY = "busy"  # processing, and another delivery's lease is live
 
 

@@ -66,7 +66,7 @@ class Disposition(StrEnum):
     SUCCEEDED = "succeeded"
     POISONED = "poisoned"  # failed for good and forwarded to the DLQ
     ALREADY_DONE = "already_done"  # redelivery of a finished request, or another delivery won
-    GONE = "gone"  # no live item for the request (expired or compensated)
+    GONE = "gone"  # no live item for the request: expired, or never stored
     BUSY = "busy"  # another delivery holds the request: retried after the visibility timeout
     RETRY = "retry"  # transient failure, SQS delivers it again
     EXHAUSTED = "exhausted"  # transient failure on the last receive: failed, SQS moves it to DLQ
