@@ -1,1 +1,0 @@
-"""Model packages served by asyncinfer: one sub-package per model (see docs/models.md)."""

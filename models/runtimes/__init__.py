@@ -1,1 +1,0 @@
-"""Model-agnostic serving helpers: artifact versions, ONNX Runtime sessions, a torch adapter."""
