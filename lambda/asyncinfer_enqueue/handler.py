@@ -13,7 +13,8 @@ import time
 from typing import Any
 
 from asyncinfer_shared.contract import ContractError, ErrorCode
-from asyncinfer_shared.jsonlog import ColdStart, get_logger, log
+from asyncinfer_shared.jsonlog import get_logger, log
+from asyncinfer_shared.runtime import ColdStart
 
 from .endpoints import ENDPOINTS
 from .errors import Unavailable

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from botocore.config import Config
 
-from asyncinfer_shared.aws_clients import ClientCache
 from asyncinfer_shared.contract import DEFAULT_RESULT_TTL_SECONDS
-from asyncinfer_shared.environment import environment, positive_int
+from asyncinfer_shared.runtime import ClientCache, environment, positive_int
 
 DEFAULT_MAX_BODY_BYTES = 16384
 

@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import sys
-import threading
 from typing import Any
 
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
@@ -60,19 +59,3 @@ def get_logger(name: str) -> logging.Logger:
 def log(logger: logging.Logger, level: int, message: str, **fields: Any) -> None:
     """Log `message` with structured `fields` (request_id, durations...) as top-level keys."""
     logger.log(level, message, extra=fields)
-
-
-class ColdStart:
-    """Whether this invocation is the container's first: the `cold_start` field of a function's
-    lines. Lambda runs one invocation at a time per container; the lock is for the local stack,
-    whose threaded API server calls one handler from several threads."""
-
-    def __init__(self) -> None:
-        self._first = True
-        self._lock = threading.Lock()
-
-    def take(self) -> bool:
-        """True on the first call in this process, False on every later one."""
-        with self._lock:
-            first, self._first = self._first, False
-        return first

@@ -13,8 +13,9 @@ import logging
 import os
 import time
 
-from asyncinfer_shared.jsonlog import ColdStart, get_logger, log
+from asyncinfer_shared.jsonlog import get_logger, log
 from asyncinfer_shared.results_table import ResultsTable, invocation_deadline_ms
+from asyncinfer_shared.runtime import ColdStart
 from asyncinfer_worker.batch import BatchDeps, process_batch
 from asyncinfer_worker.io_pool import io_pool
 from asyncinfer_worker.model_holder import LoadedModel, ModelHolder, holder_for

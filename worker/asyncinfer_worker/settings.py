@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from botocore.config import Config
 
-from asyncinfer_shared.aws_clients import ClientCache
-from asyncinfer_shared.environment import SettingsError, environment, positive_int
 from asyncinfer_shared.results_table import FALLBACK_LEASE_SECONDS
+from asyncinfer_shared.runtime import ClientCache, SettingsError, environment, positive_int
 
 __all__ = ["CLIENTS", "DrainSettings", "SettingsError", "WorkerSettings"]
 
