@@ -119,8 +119,9 @@ def run(tree: pathlib.Path, only: list[str] | None = None) -> int:
                     ],
                 )
             )
-        for module in sorted((copy / "modules").iterdir()):
-            name = f"modules/{module.name}"
+        # The stack and the bootstrap have tests of their own input validations too.
+        for module in [*sorted((copy / "modules").iterdir()), copy / "infra", copy / ROOTS[-1]]:
+            name = str(module.relative_to(copy))
             if not list(module.glob("tests/*.tftest.hcl")) or (only and name not in only):
                 continue
             steps.append(
