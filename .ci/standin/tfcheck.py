@@ -8,7 +8,9 @@ every other command attaches to one stand-in process per provider started here (
 Lock files made here hash the stand-in, not the real provider: they stay in the copy. Exits
 non-zero on any failure.
 
-`--tree DIR` checks another copy of the repository's Terraform (the planted-defect tests use it).
+`--tree DIR` checks another copy of the repository's Terraform (the planted-defect tests use it);
+`--plan-json DIR` writes each root's plan there as `terraform show -json` prints it
+(environments_dev.json, ...), for tests that read planned values.
 """
 
 from __future__ import annotations
@@ -93,7 +95,9 @@ def copy_tree(source: pathlib.Path, dest: pathlib.Path) -> None:
         )
 
 
-def run(tree: pathlib.Path, only: list[str] | None = None) -> int:
+def run(
+    tree: pathlib.Path, only: list[str] | None = None, plan_json: pathlib.Path | None = None
+) -> int:
     cli_config = ensure_mirror()
     env = {
         **os.environ,
@@ -131,7 +135,15 @@ def run(tree: pathlib.Path, only: list[str] | None = None) -> int:
                     [
                         ["init", "-input=false", "-no-color", "-backend=true"],
                         ["validate", "-no-color"],
-                        ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"],
+                        [
+                            "plan",
+                            "-input=false",
+                            "-no-color",
+                            "-lock=false",
+                            "-refresh=false",
+                            "-out=tfplan",
+                        ],
+                        *([["show", "-json", "-no-color", "tfplan"]] if plan_json else []),
                     ],
                 )
             )
@@ -161,6 +173,9 @@ def run(tree: pathlib.Path, only: list[str] | None = None) -> int:
                 if command[0] == "plan":
                     summary = [line for line in output.splitlines() if line.startswith("Plan:")]
                     print(f"{name}: {summary[0] if summary else 'no plan summary'}")
+                if command[0] == "show":
+                    plan_json.mkdir(parents=True, exist_ok=True)
+                    (plan_json / f"{name.replace('/', '_')}.json").write_text(output)
             print(f"{name}: {time.perf_counter() - step_started:.1f} s")
     print(
         f"tf-check: {time.perf_counter() - started:.1f} s, "
@@ -175,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", nargs="*", help="fmt, a root (environments/dev) or a module (modules/queue)"
     )
+    parser.add_argument("--plan-json", type=pathlib.Path, help="write each root's plan here")
     args = parser.parse_args(argv)
-    return run(args.tree.resolve(), args.only)
+    return run(args.tree.resolve(), args.only, args.plan_json and args.plan_json.resolve())
 
 
 if __name__ == "__main__":

@@ -155,3 +155,18 @@ def test_module_test_catches_a_deleted_validation(tmp_path):
     assert done.returncode != 0
     assert "Missing expected failure" in done.stdout, done.stdout
     assert "var.max_receive_count" in done.stdout, done.stdout
+
+
+def test_stack_test_catches_a_new_permission(tmp_path):
+    """An action added to a function's policy: the rendered policy no longer matches the list."""
+    _copy_tree(tmp_path)
+    _replace(
+        tmp_path / "infra/iam.tf",
+        'sid       = "FailRequests"\n    actions   = ["dynamodb:UpdateItem"]',
+        'sid       = "FailRequests"\n    actions   = ["dynamodb:UpdateItem", "dynamodb:GetItem"]',
+    )
+    done = tf_check(tmp_path, "infra")
+    assert done.returncode != 0
+    assert "The dead-letter drain may only consume the DLQ and update results." in done.stdout, (
+        done.stdout
+    )

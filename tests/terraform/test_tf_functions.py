@@ -20,26 +20,6 @@ def _defines_handler(path):
     return any(isinstance(node, ast.FunctionDef) and node.name == "handler" for node in tree.body)
 
 
-def _statements(policy: str) -> list[dict]:
-    """The policy document's statements, dynamic ones and those of its source documents too."""
-    document = DATA[("aws_iam_policy_document", policy)]
-    statements = list(document.get("statement", []))
-    statements += [d["statement"]["content"][0] for d in document.get("dynamic", [])]
-    for source in document.get("source_policy_documents", []):
-        name = source.removeprefix("${data.aws_iam_policy_document.").removesuffix(".json}")
-        statements += _statements(name)
-    return statements
-
-
-def _allowed(policy: str) -> dict[str, set[str]]:
-    """resource expression -> actions, over the policy document's statements."""
-    allowed: dict[str, set[str]] = {}
-    for statement in _statements(policy):
-        for resource in statement["resources"]:
-            allowed.setdefault(resource, set()).update(statement["actions"])
-    return allowed
-
-
 def test_enqueue_zip_is_the_whole_lambda_folder_without_build_leftovers():
     archive = DATA[("archive_file", "enqueue")]
     assert archive["source_dir"] == "${path.module}/../lambda"
@@ -69,76 +49,11 @@ def test_drain_runs_the_worker_image_with_its_own_command():
 
 
 @pytest.mark.parametrize(
-    ("function", "names"),
-    [
-        ("enqueue", {"RESULTS_TABLE", "QUEUE_URL", "RESULT_TTL_SECONDS", "LOG_LEVEL"}),
-        ("worker", {"RESULTS_TABLE", "MODEL_PATH", "MAX_RECEIVE_COUNT", "DLQ_URL", "LOG_LEVEL"}),
-        ("dead_letters", {"RESULTS_TABLE", "MAX_RECEIVE_COUNT", "LOG_LEVEL"}),
-    ],
-)
-def test_function_gets_the_environment_its_settings_read(function, names):
-    assert set(CALLS[function]["environment_variables"]) == names
-
-
-@pytest.mark.parametrize(
     ("function", "policy"),
     [("enqueue", "enqueue"), ("worker", "worker"), ("dead_letters", "dead_letters")],
 )
 def test_each_function_has_its_own_policy(function, policy):
     assert CALLS[function]["policy_json"] == f"${{data.aws_iam_policy_document.{policy}.json}}"
-
-
-def test_enqueue_may_only_record_requests_and_send_to_the_queue():
-    assert _allowed("enqueue") == {
-        "${module.results.table_arn}": {
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:GetItem",  # status reads; nothing deletes an item (TTL does)
-        },
-        "${module.queue.queue_arn}": {"sqs:SendMessage"},
-        "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
-    }
-
-
-def test_worker_may_only_consume_its_queue_forward_to_the_dlq_update_results_and_read_its_model():
-    assert _allowed("worker") == {
-        "${module.queue.queue_arn}": {
-            "sqs:ReceiveMessage",
-            "sqs:DeleteMessage",
-            "sqs:GetQueueAttributes",
-        },
-        "${module.queue.dlq_arn}": {"sqs:SendMessage"},
-        # conditional updates only: the worker never reads an item first
-        "${module.results.table_arn}": {"dynamodb:UpdateItem"},
-        "${local.model_object_arn}": {"s3:GetObject"},
-        "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
-    }
-
-
-def test_drain_may_only_consume_the_dlq_and_update_results():
-    assert _allowed("dead_letters") == {
-        # the event source mapping's calls; the drain never postpones a message itself
-        "${module.queue.dlq_arn}": {
-            "sqs:ReceiveMessage",
-            "sqs:DeleteMessage",
-            "sqs:GetQueueAttributes",
-        },
-        "${module.results.table_arn}": {"dynamodb:UpdateItem"},
-        "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
-    }
-
-
-def test_kms_statements_appear_only_with_a_customer_key():
-    (dynamic,) = DATA[("aws_iam_policy_document", "use_stack_key")]["dynamic"]
-    assert dynamic["statement"]["for_each"] == "${var.kms_key_arn == null ? [] : [var.kms_key_arn]}"
-    assert "statement" not in DATA[("aws_iam_policy_document", "use_stack_key")]
-
-
-@pytest.mark.parametrize("policy", ["enqueue", "worker", "dead_letters"])
-def test_every_function_may_use_the_stack_key(policy):
-    assert DATA[("aws_iam_policy_document", policy)]["source_policy_documents"] == [
-        "${data.aws_iam_policy_document.use_stack_key.json}"
-    ]
 
 
 def test_queue_trigger_targets_the_worker_alias():
