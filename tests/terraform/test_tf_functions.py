@@ -12,7 +12,6 @@ CALLS = {name: hcl.plain(body) for name, body in hcl.labelled(STACK, "module").i
 DATA = {(t, n): hcl.plain(b) for t, n, b in hcl.resources(STACK, "data")}
 TRIGGER_SOURCE = "../modules/sqs_trigger"
 TRIGGERS = {name: call for name, call in CALLS.items() if call["source"] == TRIGGER_SOURCE}
-TRIGGER_MODULE = hcl.load_dir(REPO / "modules/sqs_trigger")
 
 
 def _defines_handler(path):
@@ -64,23 +63,6 @@ def test_queue_trigger_targets_the_worker_alias():
 def test_dlq_trigger_targets_the_drain_alias():
     assert TRIGGERS["dead_letters_trigger"]["function_arn"] == "${module.dead_letters.alias_arn}"
     assert TRIGGERS["dead_letters_trigger"]["queue_arn"] == "${module.queue.dlq_arn}"
-
-
-def test_every_queue_trigger_reports_batch_item_failures():
-    ((rtype, _, mapping),) = hcl.resources(TRIGGER_MODULE)
-    assert rtype == "aws_lambda_event_source_mapping"
-    assert hcl.plain(mapping)["function_response_types"] == ["ReportBatchItemFailures"]
-
-
-def test_only_the_two_queues_trigger_functions():
-    assert set(TRIGGERS) == {"worker_trigger", "dead_letters_trigger"}
-    mappings = [
-        (folder.name, name)
-        for folder in (REPO / "infra", *sorted((REPO / "modules").iterdir()))
-        for rtype, name, _ in hcl.resources(hcl.load_dir(folder))
-        if rtype == "aws_lambda_event_source_mapping"
-    ]
-    assert mappings == [("sqs_trigger", "this")]
 
 
 def test_worker_mapping_keeps_its_state_when_it_moves_into_the_module():
