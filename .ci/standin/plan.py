@@ -137,8 +137,27 @@ def policy_document(config: dict) -> dict:
                 conditions.setdefault(c["test"], {})[c["variable"]] = _one_or_list(c["values"])
             out["Condition"] = conditions
         statements.append(out)
-    document["Statement"] = statements
+    document["Statement"] = _merge(config, statements)
     return document
+
+
+def _merge(config: dict, statements: list) -> list:
+    """The provider's merge: source documents' statements first, then this document's (a sid
+    this document repeats replaces the source's); override documents replace by sid or append."""
+    merged: list = []
+    for source in config.get("source_policy_documents") or []:
+        merged.extend(json.loads(source).get("Statement") or [])
+    overrides = [json.loads(d) for d in config.get("override_policy_documents") or []]
+    for documents in ([{"Statement": statements}], overrides):
+        for document in documents:
+            for statement in document.get("Statement") or []:
+                sid = statement.get("Sid")
+                same = [i for i, s in enumerate(merged) if sid and s.get("Sid") == sid]
+                if same:
+                    merged[same[0]] = statement
+                else:
+                    merged.append(statement)
+    return merged
 
 
 def archive_file(state: dict):

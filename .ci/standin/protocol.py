@@ -8,6 +8,8 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 GEN = HERE.parent.parent / "build" / "standin" / "gen"
+# go-plugin's handshake cookie for Terraform providers: a plugin serves only when it is set.
+MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 
 
 def load():

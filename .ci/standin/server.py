@@ -1,8 +1,10 @@
-"""The stand-in provider process: Terraform starts it from the filesystem mirror (see tfcheck.py).
+"""The stand-in provider process. tfcheck.py starts one per provider and Terraform attaches to
+it (attached.py: no client certificate, plain gRPC on 127.0.0.1); Terraform can also start it
+itself from the filesystem mirror, as a provider it installed.
 
-go-plugin handshake: Terraform sets TF_PLUGIN_MAGIC_COOKIE and, for AutoMTLS, PLUGIN_CLIENT_CERT
-(its client certificate, PEM). We make a self-signed server certificate, serve gRPC on 127.0.0.1
-with TLS that requires that client certificate, and print one line on stdout:
+go-plugin handshake when Terraform starts it: Terraform sets TF_PLUGIN_MAGIC_COOKIE and, for
+AutoMTLS, PLUGIN_CLIENT_CERT (its client certificate, PEM). We make a self-signed server
+certificate, serve gRPC on 127.0.0.1 with TLS, and print one line on stdout:
 `1|6|tcp|127.0.0.1:<port>|grpc|<server cert, DER, base64 without padding>`.
 """
 
@@ -30,9 +32,8 @@ sys.path.insert(0, str(HERE))
 
 import plan  # noqa: E402
 import rules  # noqa: E402
-from protocol import load  # noqa: E402
+from protocol import MAGIC_COOKIE, load  # noqa: E402
 
-MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 pb, health_pb = load()
 
 

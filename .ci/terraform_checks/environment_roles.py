@@ -1,6 +1,8 @@
 """The bootstrap's per-environment roles cannot widen themselves, and what the stack creates
 stays inside them (docs/security.md).
 
+Why not in Terraform: these are review rules on what IAM would allow (a role widening itself),
+which Terraform does not evaluate and the stand-in does not either (no IAM semantics offline).
 Read from the HCL, like image_push_role: the apply role's IAM rights are only on the
 environment's function roles and only with the boundary on them; it may never drop the boundary
 or touch any other role; the plan role reads no data; nothing managed (PowerUserAccess,

@@ -10,9 +10,6 @@ from typing import Any
 
 import hcl2
 
-# Meta-arguments of a module call: not module variables.
-MODULE_META_ARGUMENTS = {"source", "version", "providers", "count", "for_each", "depends_on"}
-
 _REFERENCE = re.compile(r"(?<![\w.])(var|local|module)\.([A-Za-z_][\w-]*)(?:\.([A-Za-z_][\w-]*))?")
 
 
@@ -66,12 +63,6 @@ def resources(module: dict[str, list], kind: str = "resource") -> Iterator[tuple
         for rtype, named in entry.items():
             for name, body in named.items():
                 yield unquote(rtype), unquote(name), body
-
-
-def local_names(module: dict[str, list]) -> set[str]:
-    return {
-        unquote(k) for entry in module.get("locals", []) for k in entry if not k.startswith("__")
-    }
 
 
 def strings(value: Any) -> Iterator[str]:

@@ -1,9 +1,12 @@
 """The worker image push role (infra/bootstrap) grants exactly what deploy.yml's image job calls,
 and only this repository's pushes to its default branch may assume it.
 
-Offline there is no provider to render the policies, so the role is read from the HCL: its
-inline policy, the shared GitHub trust document with the subjects it gives this role, and
-whatever else is attached to the role.
+Why not in Terraform: no validation or precondition can say "this role's grants are exactly
+the image job's calls"; it is a review rule. It reads the HCL (the inline policy, the shared
+GitHub trust document with the subjects it gives this role, whatever else is attached to the
+role) because in a plan the repository's ARN is unknown and the stand-in renders the documents
+only at apply; a bootstrap `terraform test` with that output overridden (as
+infra/tests/iam.tftest.hcl does for the function roles) could take it over.
 
 `run` returns a list of problems ("infra/bootstrap: <what is wrong>"); empty means clean.
 """

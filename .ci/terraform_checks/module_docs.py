@@ -1,5 +1,6 @@
 """Every module's README documents each of its variables and outputs (as a `name` in a table
-row), so the docs a caller reads cannot drift from the interface Terraform enforces."""
+row), so the docs a caller reads cannot drift from the interface Terraform enforces.
+Why not in Terraform: Terraform never reads a README."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Wiring checks Terraform only runs with providers (validate): names that must line up.
+"""Wiring checks that Terraform itself does not make, even in a plan (tf-check plans every root:
+missing or undeclared module arguments and references to nothing are Terraform's errors there).
 
 Each check returns a list of problems ("<folder>: <what is wrong>"); empty means clean.
 """
@@ -6,7 +7,6 @@ Each check returns a list of problems ("<folder>: <what is wrong>"); empty means
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Iterator
 
 import hcl
 import layout
@@ -16,77 +16,23 @@ def _rel(repo: pathlib.Path, path: pathlib.Path) -> str:
     return path.relative_to(repo).as_posix()
 
 
-def _called_modules(directory: pathlib.Path, parsed: dict) -> dict[str, tuple[dict, dict]]:
-    """name -> (call body, parsed called module) for every module call with a local source."""
-    calls = {}
-    for name, body in hcl.labelled(parsed, "module").items():
-        source = hcl.unquote(body.get("source", ""))
-        if source.startswith("."):
-            calls[name] = (body, hcl.load_dir((directory / source).resolve()))
-    return calls
-
-
-def module_arguments(repo: pathlib.Path) -> list[str]:
-    """Every module call passes each required variable and no undeclared one."""
-    problems = []
-    for directory in layout.module_dirs(repo):
-        for name, (call, called) in _called_modules(directory, hcl.load_dir(directory)).items():
-            variables = hcl.labelled(called, "variable")
-            passed = {k for k in call if not k.startswith("__")} - hcl.MODULE_META_ARGUMENTS
-            required = {v for v, body in variables.items() if "default" not in body}
-            for missing in sorted(required - passed):
-                problems.append(
-                    f"{_rel(repo, directory)}: module.{name} misses required variable {missing}"
-                )
-            for unknown in sorted(passed - set(variables)):
-                problems.append(
-                    f"{_rel(repo, directory)}: module.{name} passes undeclared variable {unknown}"
-                )
-    return problems
-
-
-# Blocks whose from/to are resource addresses, not expressions: `from` names what is gone by
-# design, and `to` (module.<call>.<type>.<name>) names a resource, not an output of the call.
-ADDRESS_BLOCKS = ("moved", "removed")
-
-
-def _references(parsed: dict) -> Iterator[tuple[str, str, str | None]]:
-    """hcl.references of the module; of an address block only the module call `to` names."""
-    yield from hcl.references({k: v for k, v in parsed.items() if k not in ADDRESS_BLOCKS})
-    for kind in ADDRESS_BLOCKS:
-        for block in parsed.get(kind, []):
-            for ref_kind, name, _ in hcl.references(block.get("to", "")):
-                yield ref_kind, name, None
-
-
-def references(repo: pathlib.Path) -> list[str]:
-    """Every var.x, local.x and module.x.y names something declared."""
+def moved_blocks(repo: pathlib.Path) -> list[str]:
+    """Every moved block's `to` names a module call of its folder. Terraform accepts one that
+    names no call: the move then does nothing and apply destroys and recreates the resource."""
     problems = []
     for directory in layout.module_dirs(repo):
         parsed = hcl.load_dir(directory)
-        variables = set(hcl.labelled(parsed, "variable"))
-        local_names = hcl.local_names(parsed)
-        outputs = {
-            name: set(hcl.labelled(called, "output"))
-            for name, (_, called) in _called_modules(directory, parsed).items()
-        }
-        where = _rel(repo, directory)
-        for kind, name, attribute in sorted(set(_references(parsed)), key=str):
-            if kind == "var" and name not in variables:
-                problems.append(f"{where}: var.{name} is not a declared variable")
-            elif kind == "local" and name not in local_names:
-                problems.append(f"{where}: local.{name} is not a declared local")
-            elif kind == "module" and name not in outputs:
-                problems.append(f"{where}: module.{name} is not a module call")
-            elif kind == "module" and attribute and attribute not in outputs[name]:
-                problems.append(
-                    f"{where}: module.{name}.{attribute} is not an output of that module"
-                )
+        calls = set(hcl.labelled(parsed, "module"))
+        for block in parsed.get("moved", []):
+            for kind, name, _ in sorted(set(hcl.references(block.get("to", ""))), key=str):
+                if kind == "module" and name not in calls:
+                    problems.append(f"{_rel(repo, directory)}: module.{name} is not a module call")
     return problems
 
 
 def documentation(repo: pathlib.Path) -> list[str]:
-    """Every variable has a type and a description; every output has a description."""
+    """Every variable has a type and a description; every output has a description (Terraform
+    takes them all untyped and undescribed)."""
     problems = []
     for directory in layout.module_dirs(repo):
         parsed = hcl.load_dir(directory)
@@ -102,7 +48,8 @@ def documentation(repo: pathlib.Path) -> list[str]:
 
 
 def environments_alike(repo: pathlib.Path) -> list[str]:
-    """Every environment declares the same variables and sets the same ones in its tfvars."""
+    """Every environment declares the same variables and sets the same ones in its tfvars
+    (Terraform sees one root at a time, and only warns about an undeclared tfvars name)."""
     problems = []
     envs = layout.environment_roots(repo)
     declared = {env.name: set(hcl.labelled(hcl.load_dir(env), "variable")) for env in envs}
@@ -122,7 +69,7 @@ def environments_alike(repo: pathlib.Path) -> list[str]:
     return problems
 
 
-CHECKS = (module_arguments, references, documentation, environments_alike)
+CHECKS = (moved_blocks, documentation, environments_alike)
 
 
 def run(repo: pathlib.Path) -> list[str]:

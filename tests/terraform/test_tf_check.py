@@ -1,12 +1,14 @@
 """`make tf-check` on the tree, and planted defects it must refuse with Terraform's own message.
 
 Each defect is planted alone in a copy of the Terraform tree; the check runs only the root or
-module the defect is in, so each case costs one init/validate/plan (about 5 s).
+module the defect is in, so each case costs one init/validate/plan or one module's
+`terraform test` (a few seconds).
 """
 
 from __future__ import annotations
 
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -114,16 +116,20 @@ DEFECTS = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(DEFECTS))
-def test_planted_defect_is_refused(kind, tmp_path):
-    relative, old, new, message = DEFECTS[kind]
+def _copy_tree(dest: pathlib.Path) -> None:
     for part in PARTS:
         shutil.copytree(
             REPO / part,
-            tmp_path / part,
+            dest / part,
             symlinks=True,
             ignore=shutil.ignore_patterns(".terraform*", "__pycache__"),
         )
+
+
+@pytest.mark.parametrize("kind", sorted(DEFECTS))
+def test_planted_defect_is_refused(kind, tmp_path):
+    relative, old, new, message = DEFECTS[kind]
+    _copy_tree(tmp_path)
     target = tmp_path / relative
     if old is None:
         target.write_text(target.read_text() + new)
@@ -132,3 +138,35 @@ def test_planted_defect_is_refused(kind, tmp_path):
     done = tf_check(tmp_path, "environments/dev")
     assert done.returncode != 0
     assert message in done.stdout, done.stdout
+
+
+def test_module_test_catches_a_deleted_validation(tmp_path):
+    """A validation removed from a module: its expect_failures run no longer sees the failure."""
+    _copy_tree(tmp_path)
+    variables = tmp_path / "modules/queue/variables.tf"
+    block = re.search(
+        r"\n  validation \{\n    condition     = var\.max_receive_count >= 5\n.*?\n  \}\n",
+        variables.read_text(),
+        re.S,
+    )
+    assert block, "the max_receive_count validation moved (the planted defect needs updating)"
+    _replace(variables, block.group(0), "\n")
+    done = tf_check(tmp_path, "modules/queue")
+    assert done.returncode != 0
+    assert "Missing expected failure" in done.stdout, done.stdout
+    assert "var.max_receive_count" in done.stdout, done.stdout
+
+
+def test_stack_test_catches_a_new_permission(tmp_path):
+    """An action added to a function's policy: the rendered policy no longer matches the list."""
+    _copy_tree(tmp_path)
+    _replace(
+        tmp_path / "infra/iam.tf",
+        'sid       = "FailRequests"\n    actions   = ["dynamodb:UpdateItem"]',
+        'sid       = "FailRequests"\n    actions   = ["dynamodb:UpdateItem", "dynamodb:GetItem"]',
+    )
+    done = tf_check(tmp_path, "infra")
+    assert done.returncode != 0
+    assert "The dead-letter drain may only consume the DLQ and update results." in done.stdout, (
+        done.stdout
+    )

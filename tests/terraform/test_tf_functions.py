@@ -12,32 +12,11 @@ CALLS = {name: hcl.plain(body) for name, body in hcl.labelled(STACK, "module").i
 DATA = {(t, n): hcl.plain(b) for t, n, b in hcl.resources(STACK, "data")}
 TRIGGER_SOURCE = "../modules/sqs_trigger"
 TRIGGERS = {name: call for name, call in CALLS.items() if call["source"] == TRIGGER_SOURCE}
-TRIGGER_MODULE = hcl.load_dir(REPO / "modules/sqs_trigger")
 
 
 def _defines_handler(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return any(isinstance(node, ast.FunctionDef) and node.name == "handler" for node in tree.body)
-
-
-def _statements(policy: str) -> list[dict]:
-    """The policy document's statements, dynamic ones and those of its source documents too."""
-    document = DATA[("aws_iam_policy_document", policy)]
-    statements = list(document.get("statement", []))
-    statements += [d["statement"]["content"][0] for d in document.get("dynamic", [])]
-    for source in document.get("source_policy_documents", []):
-        name = source.removeprefix("${data.aws_iam_policy_document.").removesuffix(".json}")
-        statements += _statements(name)
-    return statements
-
-
-def _allowed(policy: str) -> dict[str, set[str]]:
-    """resource expression -> actions, over the policy document's statements."""
-    allowed: dict[str, set[str]] = {}
-    for statement in _statements(policy):
-        for resource in statement["resources"]:
-            allowed.setdefault(resource, set()).update(statement["actions"])
-    return allowed
 
 
 def test_enqueue_zip_is_the_whole_lambda_folder_without_build_leftovers():
@@ -69,76 +48,11 @@ def test_drain_runs_the_worker_image_with_its_own_command():
 
 
 @pytest.mark.parametrize(
-    ("function", "names"),
-    [
-        ("enqueue", {"RESULTS_TABLE", "QUEUE_URL", "RESULT_TTL_SECONDS", "LOG_LEVEL"}),
-        ("worker", {"RESULTS_TABLE", "MODEL_PATH", "MAX_RECEIVE_COUNT", "DLQ_URL", "LOG_LEVEL"}),
-        ("dead_letters", {"RESULTS_TABLE", "MAX_RECEIVE_COUNT", "LOG_LEVEL"}),
-    ],
-)
-def test_function_gets_the_environment_its_settings_read(function, names):
-    assert set(CALLS[function]["environment_variables"]) == names
-
-
-@pytest.mark.parametrize(
     ("function", "policy"),
     [("enqueue", "enqueue"), ("worker", "worker"), ("dead_letters", "dead_letters")],
 )
 def test_each_function_has_its_own_policy(function, policy):
     assert CALLS[function]["policy_json"] == f"${{data.aws_iam_policy_document.{policy}.json}}"
-
-
-def test_enqueue_may_only_record_requests_and_send_to_the_queue():
-    assert _allowed("enqueue") == {
-        "${module.results.table_arn}": {
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:GetItem",  # status reads; nothing deletes an item (TTL does)
-        },
-        "${module.queue.queue_arn}": {"sqs:SendMessage"},
-        "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
-    }
-
-
-def test_worker_may_only_consume_its_queue_forward_to_the_dlq_update_results_and_read_its_model():
-    assert _allowed("worker") == {
-        "${module.queue.queue_arn}": {
-            "sqs:ReceiveMessage",
-            "sqs:DeleteMessage",
-            "sqs:GetQueueAttributes",
-        },
-        "${module.queue.dlq_arn}": {"sqs:SendMessage"},
-        # conditional updates only: the worker never reads an item first
-        "${module.results.table_arn}": {"dynamodb:UpdateItem"},
-        "${local.model_object_arn}": {"s3:GetObject"},
-        "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
-    }
-
-
-def test_drain_may_only_consume_the_dlq_and_update_results():
-    assert _allowed("dead_letters") == {
-        # the event source mapping's calls; the drain never postpones a message itself
-        "${module.queue.dlq_arn}": {
-            "sqs:ReceiveMessage",
-            "sqs:DeleteMessage",
-            "sqs:GetQueueAttributes",
-        },
-        "${module.results.table_arn}": {"dynamodb:UpdateItem"},
-        "${statement.value}": {"kms:Decrypt", "kms:GenerateDataKey"},
-    }
-
-
-def test_kms_statements_appear_only_with_a_customer_key():
-    (dynamic,) = DATA[("aws_iam_policy_document", "use_stack_key")]["dynamic"]
-    assert dynamic["statement"]["for_each"] == "${var.kms_key_arn == null ? [] : [var.kms_key_arn]}"
-    assert "statement" not in DATA[("aws_iam_policy_document", "use_stack_key")]
-
-
-@pytest.mark.parametrize("policy", ["enqueue", "worker", "dead_letters"])
-def test_every_function_may_use_the_stack_key(policy):
-    assert DATA[("aws_iam_policy_document", policy)]["source_policy_documents"] == [
-        "${data.aws_iam_policy_document.use_stack_key.json}"
-    ]
 
 
 def test_queue_trigger_targets_the_worker_alias():
@@ -149,23 +63,6 @@ def test_queue_trigger_targets_the_worker_alias():
 def test_dlq_trigger_targets_the_drain_alias():
     assert TRIGGERS["dead_letters_trigger"]["function_arn"] == "${module.dead_letters.alias_arn}"
     assert TRIGGERS["dead_letters_trigger"]["queue_arn"] == "${module.queue.dlq_arn}"
-
-
-def test_every_queue_trigger_reports_batch_item_failures():
-    ((rtype, _, mapping),) = hcl.resources(TRIGGER_MODULE)
-    assert rtype == "aws_lambda_event_source_mapping"
-    assert hcl.plain(mapping)["function_response_types"] == ["ReportBatchItemFailures"]
-
-
-def test_only_the_two_queues_trigger_functions():
-    assert set(TRIGGERS) == {"worker_trigger", "dead_letters_trigger"}
-    mappings = [
-        (folder.name, name)
-        for folder in (REPO / "infra", *sorted((REPO / "modules").iterdir()))
-        for rtype, name, _ in hcl.resources(hcl.load_dir(folder))
-        if rtype == "aws_lambda_event_source_mapping"
-    ]
-    assert mappings == [("sqs_trigger", "this")]
 
 
 def test_worker_mapping_keeps_its_state_when_it_moves_into_the_module():

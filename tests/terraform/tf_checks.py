@@ -1,34 +1,29 @@
-"""Shared by the Terraform tests: the offline checks (.ci/terraform_checks) and a way to plant a
-defect in a throw-away copy of the Terraform tree."""
+"""Shared by the Terraform tests: the offline checks Terraform cannot make (.ci/terraform_checks)
+and a way to plant a defect in a throw-away copy of the Terraform tree."""
 
 from __future__ import annotations
 
 import functools
 import pathlib
+import shutil
 import sys
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / ".ci" / "terraform_checks"))
 
 import checkov_check  # noqa: E402
-import config_check  # noqa: E402
 import environment_roles  # noqa: E402
-import fmt_check  # noqa: E402
 import hcl  # noqa: E402
 import image_push_role  # noqa: E402
-import invariants  # noqa: E402
 import layout  # noqa: E402
 import module_docs  # noqa: E402
 import wiring  # noqa: E402
 
 __all__ = [
     "checkov_check",
-    "config_check",
     "environment_roles",
-    "fmt_check",
     "hcl",
     "image_push_role",
-    "invariants",
     "layout",
     "module_docs",
     "wiring",
@@ -36,8 +31,11 @@ __all__ = [
 
 
 def tree_copy(into: pathlib.Path) -> pathlib.Path:
-    """A copy of the repo's Terraform (and what it reads) to plant defects in."""
-    config_check.copy_tree(REPO, into)
+    """A copy of the repo's Terraform (and lambda/, which the enqueue zip reads) to plant in."""
+    for folder in ("modules", "infra", "environments", "lambda"):
+        shutil.copytree(
+            REPO / folder, into / folder, ignore=shutil.ignore_patterns(".terraform", "__pycache__")
+        )
     return into
 
 
