@@ -2,7 +2,9 @@
 
 Moto in-process holds the functions (their current reservations, through GetFunctionConcurrency)
 and the ECR repository. Moto does not implement Lambda GetAccountSettings, so that one call is
-answered by botocore's Stubber on a client of its own; everything else talks to moto.
+answered by botocore's Stubber on a client of its own (the command's tests, whose clients the
+command builds, answer it with a before-call handler on boto3's default session, which is how
+Stubber answers too); everything else talks to moto.
 """
 
 from __future__ import annotations
@@ -239,3 +241,56 @@ def test_the_command_needs_the_worker_image(capsys, monkeypatch):
     monkeypatch.delenv("TF_VAR_worker_image_uri", raising=False)
     assert cli.main(["preflight", "--env", "dev"]) == cli.EXIT_ERROR
     assert "TF_VAR_worker_image_uri" in capsys.readouterr().err
+
+
+@contextmanager
+def account_for_the_command(total: int, unreserved: int) -> Iterator[None]:
+    """The command builds its own clients from boto3's default session, so the one call moto
+    lacks is answered there: a before-call handler for GetAccountSettings only, as Stubber does
+    it; every other call still goes to moto."""
+    from botocore.awsrequest import AWSResponse
+
+    boto3.setup_default_session(region_name=REGION)
+    limits = {"ConcurrentExecutions": total, "UnreservedConcurrentExecutions": unreserved}
+    calls = []
+
+    def answer(**_):
+        calls.append(1)
+        return AWSResponse(None, 200, {}, None), {"AccountLimit": limits}
+
+    boto3.DEFAULT_SESSION.events.register("before-call.lambda.GetAccountSettings", answer)
+    try:
+        yield
+    finally:
+        boto3.DEFAULT_SESSION = None
+    assert calls == [1]
+
+
+@pytest.mark.parametrize(
+    ("environment", "total", "expected"),
+    [("prod", 10, cli.EXIT_FAILED), ("prod", 1000, cli.EXIT_OK), ("dev", 10, cli.EXIT_OK)],
+)
+def test_the_command_exits_by_the_verdict(aws, capsys, environment, total, expected):
+    digest = push_image("abc123")
+    with account_for_the_command(total, total):
+        code = cli.main(
+            [
+                "preflight",
+                "--env",
+                environment,
+                "--worker-image-uri",
+                f"{REGISTRY}/{REPOSITORY}@{digest}",
+            ]
+        )
+    out = capsys.readouterr().out
+    assert code == expected, out
+    assert ("DOES NOT FIT" in out) is (expected == cli.EXIT_FAILED)
+    assert "worker image: OK" in out
+
+
+def test_the_command_fails_on_a_missing_image(aws, capsys, monkeypatch):
+    push_image("abc123")
+    monkeypatch.setenv("TF_VAR_worker_image_uri", f"{REGISTRY}/{REPOSITORY}:not-pushed")
+    with account_for_the_command(1000, 1000):
+        assert cli.main(["preflight", "--env", "staging"]) == cli.EXIT_FAILED
+    assert "worker image: NOT FOUND" in capsys.readouterr().out
