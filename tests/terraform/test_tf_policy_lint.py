@@ -33,11 +33,12 @@ KNOWN_FINDINGS = {
     ("FunctionRolesWithBoundary", "MISMATCHED_TYPE_BUT_USABLE"),
     # Resource "*" narrowed by a lambda:FunctionArn condition; parliament knows mapping ARNs.
     ("FunctionTriggers", "RESOURCE_STAR"),
-    # sns:Unsubscribe and sns:SetSubscriptionAttributes take Resource "*" only: granted on the
-    # topic ARN they match nothing, so the apply role cannot remove an alarm subscription.
+    # parliament's database lists no resource type for sns:Unsubscribe and
+    # sns:SetSubscriptionAttributes (Resource "*" only): if AWS agrees, granted on the topic ARN
+    # they match nothing and the apply role cannot remove an alarm subscription.
     ("AlarmTopics", "RESOURCE_MISMATCH"),
-    # logs:DescribeLogGroups and sns:GetSubscriptionAttributes take Resource "*" only: on the
-    # stack's ARNs the plan role gets AccessDenied reading log groups and subscriptions.
+    # The same for logs:DescribeLogGroups and sns:GetSubscriptionAttributes (plan role): likely
+    # AccessDenied reading log groups and subscriptions during a real plan.
     ("DescribeLogGroups", "RESOURCE_MISMATCH"),
     ("DescribeTopics", "RESOURCE_MISMATCH"),
 }
