@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 PYTEST := $(PY) -m pytest
 
-.PHONY: help venv model up test lint unit integration bench package plan apply tf-check clean
+.PHONY: help venv model up test lint unit integration bench package plan apply preflight policy-lint tf-check clean
 
 help: ## List every target with one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,12 @@ plan: package ## terraform init, validate and plan of ENV=dev|staging|prod, save
 
 apply: package ## terraform apply of exactly the plan saved by `make plan ENV=...`
 	$(PY) .ci/terraform.py apply $(ENV)
+
+preflight: $(VENV_STAMP) ## Before an apply: ENV's reservations fit the account's Lambda quota, its worker image is in ECR
+	$(VENV)/bin/asyncinfer preflight --env $(ENV)
+
+policy-lint: $(VENV_STAMP) ## parliament over every IAM policy document of the offline plans (bootstrap, dev, prod)
+	$(PYTEST) tests/terraform/test_tf_policy_lint.py $(PYTEST_ARGS)
 
 tf-check: $(VENV_STAMP) ## Offline Terraform: fmt, init/validate/plan of every root, terraform test of every module (stand-in provider)
 	$(PY) .ci/standin/tfcheck.py

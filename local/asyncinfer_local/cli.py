@@ -1,5 +1,6 @@
-"""`asyncinfer`: run the local stack (`up`) and talk to any asyncinfer API (`predict`,
-`status`, `burst`). Exit codes: 0 done, 1 the request failed, 2 usage or HTTP error, 3 timeout."""
+"""`asyncinfer`: run the local stack (`up`), talk to any asyncinfer API (`predict`,
+`status`, `burst`) and check an AWS account before an apply (`preflight`). Exit codes: 0 done,
+1 the request or a preflight check failed, 2 usage, HTTP or AWS error, 3 timeout."""
 
 from __future__ import annotations
 
@@ -110,6 +111,26 @@ def _parser() -> argparse.ArgumentParser:
     burst.add_argument("--timeout", type=float, default=300.0)
     _add_url_option(burst)
     burst.set_defaults(run=_burst)
+
+    preflight = commands.add_parser(
+        "preflight",
+        help="before an apply: do the planned reservations fit the account's Lambda quota, "
+        "does the worker image exist (exit 1 when not)",
+    )
+    preflight.add_argument("--env", required=True, help="an environments/<env> root")
+    preflight.add_argument(
+        "--name-prefix",
+        # Terraform's default name_prefix (environments/shared/variables.tf), not the local stack's.
+        default=env.get("TF_VAR_name_prefix", "asyncinfer"),
+        help="the stack is <prefix>-<env> (default $TF_VAR_name_prefix or %(default)s)",
+    )
+    preflight.add_argument(
+        "--worker-image-uri",
+        default=env.get("TF_VAR_worker_image_uri"),
+        help="the image the plan deploys (default $TF_VAR_worker_image_uri)",
+    )
+    preflight.add_argument("--region", help="default: the environment's aws_region")
+    preflight.set_defaults(run=_preflight)
     return parser
 
 
@@ -280,3 +301,38 @@ def _burst(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# -- preflight ---------------------------------------------------------------------------------
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    import boto3  # only for this command
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from . import preflight
+
+    try:
+        if not args.worker_image_uri:
+            raise preflight.PreflightError(
+                "no worker image: pass --worker-image-uri or set TF_VAR_worker_image_uri"
+            )
+        plan = preflight.load_plan(args.env, args.name_prefix)
+        image = preflight.parse_image_uri(args.worker_image_uri)
+    except preflight.PreflightError as error:
+        print(f"asyncinfer preflight: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    lambda_client = boto3.client("lambda", region_name=args.region or plan.region)
+    try:
+        ok, lines = preflight.run(
+            plan,
+            image,
+            account_client=lambda_client,
+            lambda_client=lambda_client,
+            ecr_client=boto3.client("ecr", region_name=image.region),
+        )
+    except (BotoCoreError, ClientError) as error:
+        print(f"asyncinfer preflight: cannot read the account: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    print("\n".join(lines))
+    return EXIT_OK if ok else EXIT_FAILED
