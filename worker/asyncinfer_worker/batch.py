@@ -11,22 +11,13 @@ because of another message in its batch.
                           failed on last receive
     suspects (one by one) marked, inferred alone, finished, then the next
 
-A suspect is a request admitted before by a delivery that never finished it: that delivery may
-have died with the worker (a crash, an out-of-memory kill, a timeout), and its message may be
-the cause. A process that dies takes its whole batch along, and SQS counts a receive against
-every message of it, so one message that kills the worker would exhaust its batch-mates'
-receives too. Suspects therefore stay out of the batched forward: each runs alone after the
-others are stored, and is stored before the next runs. The mark written first sends a suspect
-that ran alone before (and so may be the killer) to the end of a later batch; the innocent
-ones then finish before it.
-
-Copies of one request in one batch need nothing special: their starts race in DynamoDB like
-copies in two invocations, one is admitted and the others are BUSY. A BUSY copy is simply
-retried: SQS delivers it again after the queue's visibility timeout, at least 6x the worker's
-timeout, when its holder has finished (the copy is then acknowledged as ALREADY_DONE) or died
-(its lease has run out and the copy takes the request over). Nothing here is keyed by
-request id, nor by message id (a batch can even hold one message twice): outcomes follow the
-records' positions.
+Suspects (requests an earlier delivery admitted and never finished: it may have died with the
+worker, and this message may be why) stay out of the batched forward and run one by one after
+the others are stored: docs/worker.md, "Crash isolation". Copies of one request in one batch
+race in DynamoDB like copies in two invocations; the losers are BUSY and retried after the
+visibility timeout: docs/worker.md, "The processing lease". Nothing here is keyed by request id,
+nor by message id (a batch can even hold one message twice): outcomes follow the records'
+positions.
 """
 
 from __future__ import annotations

@@ -1,21 +1,9 @@
 """The dead-letter drain's Lambda edge: DLQ batch event in, `batchItemFailures` out.
 
-A message reaches the DLQ in one of two ways. The worker forwards a poison message itself, after
-failing its request. Or SQS's redrive moves a message after maxReceiveCount receives: the worker
-fails the request on the last receive when it catches the error, but when it crashed, timed out
-or could not initialise on every receive, nothing did, and the request would stay pending or
-processing until its TTL while the client polls. This function fails such a request.
-
-It fails a request with one conditional write, so a request already terminal (a poison message
-the worker failed, a failure caught on the last receive, a success a slower copy raced to) is
-left as it is: the first writer wins and each request reaches a terminal state once. Draining
-the same message twice changes nothing either. A request that another copy of its message still
-holds (a live processing lease: SQS can deliver a message twice) is not failed under that copy,
-which may yet finish it: the record is retried and comes back after the DLQ's visibility
-timeout (180 s, more than the worker's 120 s timeout, which bounds every lease). AWS errors
-are retried too (both reported in `batchItemFailures`); a message naming no request has nothing
-to fail and is acknowledged.
-No model and no torch here: the function runs from the worker image with a small memory size.
+It fails, with one conditional write, the requests whose messages SQS's redrive moved to the DLQ
+after the worker stopped on every receive; a request already terminal is left as it is, and one
+another copy still holds under a live lease is retried. Why and how: docs/worker.md, "The
+dead-letter drain". No model and no torch here: it runs from the worker image with little memory.
 """
 
 from __future__ import annotations
