@@ -20,7 +20,7 @@ import pytest
 
 from asyncinfer_enqueue.settings import Settings
 from asyncinfer_shared import jsonlog
-from asyncinfer_shared.environment import SettingsError
+from asyncinfer_shared.runtime import SettingsError
 from asyncinfer_worker.settings import DrainSettings, WorkerSettings
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
