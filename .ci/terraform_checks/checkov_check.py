@@ -13,15 +13,14 @@ import os
 import pathlib
 import subprocess
 import sys
-import venv
 
 import layout
+from tool_venv import ensure_tool_venv
 
 CHECKOV_DIR = ".ci/checkov"
 VENV = layout.REPO / ".tools" / "checkov"
 REQUIREMENTS = layout.REPO / CHECKOV_DIR / "requirements.txt"
 POLICIES = layout.REPO / CHECKOV_DIR / "policies"
-STAMP = VENV / ".installed"
 SCANNED = (layout.MODULES, layout.STACK, layout.ENVIRONMENTS)
 OFFLINE_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
 INSTALL_TIMEOUT_SECONDS = 1200
@@ -30,19 +29,7 @@ SCAN_TIMEOUT_SECONDS = 300
 
 def ensure_installed() -> pathlib.Path:
     """The checkov executable; installs the pinned version when the venv is missing or stale."""
-    executable = VENV / "bin" / "checkov"
-    pinned = REQUIREMENTS.read_text(encoding="utf-8")
-    if executable.exists() and STAMP.exists() and STAMP.read_text(encoding="utf-8") == pinned:
-        return executable
-    venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    subprocess.run(  # noqa: S603 - our own venv's pip and our pinned requirements
-        [str(VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)],
-        check=True,
-        capture_output=True,
-        timeout=INSTALL_TIMEOUT_SECONDS,
-    )
-    STAMP.write_text(pinned, encoding="utf-8")
-    return executable
+    return ensure_tool_venv(VENV, REQUIREMENTS, INSTALL_TIMEOUT_SECONDS) / "checkov"
 
 
 def scan(repo: pathlib.Path) -> dict:

@@ -18,17 +18,16 @@ from __future__ import annotations
 import json
 import pathlib
 import subprocess
-import venv
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import layout
+from tool_venv import ensure_tool_venv
 
 TOOL_DIR = layout.REPO / ".ci" / "parliament"
 VENV = layout.REPO / ".tools" / "parliament"
 REQUIREMENTS = TOOL_DIR / "requirements.txt"
 RUNNER = TOOL_DIR / "lint_statements.py"
-STAMP = VENV / ".installed"
 INSTALL_TIMEOUT_SECONDS = 600
 LINT_TIMEOUT_SECONDS = 120
 
@@ -120,19 +119,7 @@ def statements(plan: dict) -> list[Statement]:
 
 def ensure_installed() -> pathlib.Path:
     """The tool venv's python; installs the pinned parliament when missing or stale."""
-    python = VENV / "bin" / "python"
-    pinned = REQUIREMENTS.read_text(encoding="utf-8")
-    if python.exists() and STAMP.exists() and STAMP.read_text(encoding="utf-8") == pinned:
-        return python
-    venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    subprocess.run(  # noqa: S603 - our own venv's pip and our pinned requirements
-        [str(python), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)],
-        check=True,
-        capture_output=True,
-        timeout=INSTALL_TIMEOUT_SECONDS,
-    )
-    STAMP.write_text(pinned, encoding="utf-8")
-    return python
+    return ensure_tool_venv(VENV, REQUIREMENTS, INSTALL_TIMEOUT_SECONDS) / "python"
 
 
 def findings(checked: list[Statement]) -> list[str]:
