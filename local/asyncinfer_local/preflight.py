@@ -16,7 +16,6 @@ environment's plan role grants (infra/bootstrap/environment_roles.tf).
 
 from __future__ import annotations
 
-import json
 import pathlib
 import re
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .settings import REPO_ROOT
+from .settings import REPO_ROOT, SettingsError, load_settings
 
 # AWS keeps this many executions for the functions without a reservation (docs cited above).
 UNRESERVED_MINIMUM = 100
@@ -100,9 +99,17 @@ def load_plan(environment: str, name_prefix: str, repo_root: pathlib.Path = REPO
         )
         raise PreflightError(f"no environment {environment!r} (known: {', '.join(known)})")
     tfvars = hcl2.loads(tfvars_path.read_text(encoding="utf-8"))
-    settings = json.loads((repo_root / "infra" / "settings.json").read_text(encoding="utf-8"))
-    overrides = tfvars.get("settings_overrides") or {}
-    dead_letters = {**settings["dead_letters"], **(overrides.get("dead_letters") or {})}
+    # The environment's overrides on infra/settings.json, merged as the local stack merges its
+    # own (and as infra/ does); no ASYNCINFER_* variable of this shell counts.
+    overrides = {
+        f"{section}.{key}": value
+        for section, body in (tfvars.get("settings_overrides") or {}).items()
+        for key, value in body.items()
+    }
+    try:
+        settings = load_settings(overrides, environ={}, path=repo_root / "infra" / "settings.json")
+    except SettingsError as error:
+        raise PreflightError(f"environments/{environment}/terraform.tfvars: {error}") from error
 
     stack = f"{name_prefix}-{environment}"
     functions = (
@@ -113,7 +120,9 @@ def load_plan(environment: str, name_prefix: str, repo_root: pathlib.Path = REPO
         ),
         # The environments pass no worker provisioned concurrency (infra's default 0).
         PlannedFunction(f"{stack}-worker", tfvars.get("worker_reserved_concurrency"), 0),
-        PlannedFunction(f"{stack}-dead-letters", dead_letters.get("reserved_concurrency"), 0),
+        PlannedFunction(
+            f"{stack}-dead-letters", settings.get("dead_letters.reserved_concurrency"), 0
+        ),
     )
     region = str(tfvars.get("aws_region", "")).strip('"')
     return Plan(environment, region, functions)

@@ -118,7 +118,11 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 
 def _coerce(name: str, current: Any, value: Any) -> Any:
-    """`value` converted to the type the file gives `name`, so '30' overrides 720 as 30."""
+    """`value` converted to the type the file gives `name`, so '30' overrides 720 as 30. A
+    setting the file leaves null (an optional one, such as a reservation) takes a number or
+    null: a string is read as JSON, so '5' is 5 and 'null' is None."""
+    if current is None:
+        return _optional_number(name, value)
     kind = type(current)
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
@@ -134,3 +138,15 @@ def _coerce(name: str, current: Any, value: Any) -> Any:
     except (KeyError, TypeError, ValueError) as error:
         message = f"Setting {name} must be of type {kind.__name__}, got {value!r}."
         raise SettingsError(message) from error
+
+
+def _optional_number(name: str, value: Any) -> Any:
+    parsed = value
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = value
+    if parsed is None or (isinstance(parsed, (int, float)) and not isinstance(parsed, bool)):
+        return parsed
+    raise SettingsError(f"Setting {name} must be a number or null, got {value!r}.")

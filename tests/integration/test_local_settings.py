@@ -27,9 +27,22 @@ def test_environment_and_explicit_overrides_keep_the_files_types():
     assert settings.max_receive_count == FILE["queue"]["max_receive_count"]
 
 
+@pytest.mark.parametrize(("given", "taken"), [("5", 5), (5, 5), ("null", None), (None, None)])
+def test_a_setting_the_file_leaves_null_takes_a_number_or_null(given, taken):
+    assert FILE["dead_letters"]["reserved_concurrency"] is None
+    settings = load_settings({"dead_letters.reserved_concurrency": given}, environ={})
+    assert settings.get("dead_letters.reserved_concurrency") == taken
+
+
 @pytest.mark.parametrize(
     "overrides",
-    [{"queue.no_such_key": 1}, {"nosection.key": 1}, {"worker.batch_size": "ten"}],
+    [
+        {"queue.no_such_key": 1},
+        {"nosection.key": 1},
+        {"worker.batch_size": "ten"},
+        {"dead_letters.reserved_concurrency": "five"},
+        {"dead_letters.reserved_concurrency": True},
+    ],
 )
 def test_unknown_or_mistyped_overrides_are_refused(overrides):
     with pytest.raises(SettingsError):
